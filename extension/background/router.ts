@@ -1,0 +1,60 @@
+/** The background's single entry for messages: checks the sender, then dispatches. */
+import browser from 'webextension-polyfill';
+import { allowedSenders, classifySender, isEnvelope, type BackgroundApi, type Context, type Request, type Response } from '@src/protocol';
+import { adapterFor } from '@src/sites/registry';
+import { fail, ok, type Reply } from '../lib/messaging';
+
+export interface Caller {
+  context: Context;
+  tabId?: number;
+  frameId?: number;
+  url: string;
+}
+
+type Handler<K extends keyof BackgroundApi> = (
+  payload: Request<BackgroundApi, K>,
+  caller: Caller,
+) => Promise<Response<BackgroundApi, K>> | Response<BackgroundApi, K>;
+
+const handlers: { [K in keyof BackgroundApi]?: Handler<K> } = {};
+
+export function handle<K extends keyof BackgroundApi>(type: K, handler: Handler<K>): void {
+  (handlers as Record<string, unknown>)[type] = handler;
+}
+
+/** Errors thrown by handlers with a code reach the caller as that code; others as 'internal'. */
+export class HandlerError extends Error {
+  constructor(readonly code: string, message?: string) {
+    super(message ?? code);
+  }
+}
+
+async function dispatch(message: unknown, sender: browser.Runtime.MessageSender): Promise<Reply<unknown>> {
+  if (!isEnvelope(message)) return fail('bad-message');
+  const type = message.type as keyof BackgroundApi;
+  const context = classifySender(
+    sender,
+    { extensionId: browser.runtime.id, extensionOrigin: browser.runtime.getURL('') },
+    (url) => adapterFor(url) !== null,
+  );
+  const allowed = allowedSenders[type];
+  if (!context || !allowed?.includes(context)) return fail('forbidden');
+  const handler = handlers[type] as Handler<typeof type> | undefined;
+  if (!handler) return fail('unknown-type');
+  try {
+    const caller: Caller = { context, tabId: sender.tab?.id, frameId: sender.frameId, url: sender.url ?? '' };
+    return ok(await handler(message.payload as never, caller));
+  } catch (e) {
+    if (e instanceof HandlerError) return fail(e.code, e.message);
+    if (e && typeof e === 'object' && 'code' in e && typeof e.code === 'string') return fail(e.code, String((e as Error).message));
+    console.error('Mantle background:', e);
+    return fail('internal', 'Something went wrong in Mantle. Try again; if it persists, reload the extension.');
+  }
+}
+
+/** Must be called synchronously at start-up so a woken service worker sees the first message. */
+export function listen(): void {
+  browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) =>
+    dispatch(message, sender),
+  );
+}

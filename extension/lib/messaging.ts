@@ -1,0 +1,45 @@
+/** Typed wrappers over runtime messaging; every payload goes through the protocol module. */
+import browser from 'webextension-polyfill';
+import type { BackgroundApi, ContentApi, Envelope, Request, Response } from '@src/protocol';
+
+/** Thrown to callers when the background refuses or fails a request. */
+export class RemoteError extends Error {
+  constructor(readonly code: string, message?: string) {
+    super(message ?? code);
+  }
+}
+
+type Reply<T> = { ok: true; value: T } | { ok: false; code: string; message?: string };
+
+async function unwrap<T>(p: Promise<unknown>): Promise<T> {
+  const reply = (await p) as Reply<T> | undefined;
+  if (!reply) throw new RemoteError('no-reply');
+  if (!reply.ok) throw new RemoteError(reply.code, reply.message);
+  return reply.value;
+}
+
+export function ask<K extends keyof BackgroundApi>(
+  type: K,
+  payload: Request<BackgroundApi, K>,
+): Promise<Response<BackgroundApi, K>> {
+  const env: Envelope<BackgroundApi, K> = { mantle: 1, type, payload };
+  return unwrap(browser.runtime.sendMessage(env));
+}
+
+export function askTab<K extends keyof ContentApi>(
+  tabId: number,
+  type: K,
+  payload: Request<ContentApi, K>,
+): Promise<Response<ContentApi, K>> {
+  const env: Envelope<ContentApi, K> = { mantle: 1, type, payload };
+  return unwrap(browser.tabs.sendMessage(tabId, env, { frameId: 0 }));
+}
+
+export function ok<T>(value: T): Reply<T> {
+  return { ok: true, value };
+}
+
+export function fail(code: string, message?: string): Reply<never> {
+  return { ok: false, code, message };
+}
+export type { Reply };
