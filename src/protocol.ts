@@ -4,9 +4,10 @@
  * classifies every sender from what the browser reports, never from what the message claims.
  */
 import type { Conversation, SiteId } from './sites/types';
+import type { ImportReport, KeyInfo, LookupResult, Settings } from './keyring/types';
 
 /** Where a message came from, as decided by the receiver from browser-provided sender data. */
-export type Context = 'content' | 'compose' | 'message' | 'options' | 'popup';
+export type Context = 'background' | 'content' | 'compose' | 'message' | 'options' | 'popup';
 
 export interface TabStatus {
   site: SiteId | null;
@@ -18,19 +19,99 @@ export interface TabStatus {
 
 /** Requests handled by the background. */
 export interface BackgroundApi {
-  /** A content script announces itself and what it found on the page. */
-  'content.status': { req: TabStatus; res: { ok: true } };
   /** A content script asks for a one-time token for a secure frame it is about to create. */
-  'content.frameToken': { req: { kind: 'compose' | 'message' }; res: { token: string } };
+  'content.frameToken': { req: FrameRequest; res: { token: string } };
   /** A secure frame proves it was created by Mantle's content script in its own tab. */
-  'frame.claim': { req: { token: string }; res: { ok: boolean } };
-  /** Extension pages ask what a tab's content script last reported. */
-  'tab.status': { req: { tabId: number }; res: TabStatus | null };
+  'frame.claim': { req: { token: string }; res: { ok: false } | { ok: true; frame: FrameRequest } };
+  /** A secure frame asks its content script to resize or refocus it. */
+  'frame.layout': { req: FrameLayout; res: { ok: true } };
+  /** The compose frame's view of its chat: binding, recipients, own key, lock state. */
+  'compose.state': { req: Record<string, never>; res: ChatState };
+  /** Turn encryption on (with these recipients' fingerprints) or off for the frame's chat. */
+  'compose.bind': { req: { enabled: boolean; recipients: string[] }; res: ChatState };
+  /** Encrypt and sign the text, then have the content script send the ciphertext. */
+  'compose.send': { req: { text: string }; res: { parts: number } };
+  /** Post the user's own public key into the chat, in the same transport. */
+  'compose.shareKey': { req: Record<string, never>; res: { parts: number } };
+  /** A message frame asks for its decrypted content. */
+  'message.open': { req: Record<string, never>; res: Rendered };
+  /** A message frame imports the public key shared in its bubble. */
+  'message.importKey': { req: { confirmKeyChange?: boolean }; res: Rendered };
+  // ---- keys.* : the keyring, for Mantle's own pages (see extension/background/keys.ts) ----
+  'keys.state': { req: Record<string, never>; res: KeysState };
+  'keys.generate': { req: { name: string; email?: string; passphrase: string; expiresInDays: number }; res: KeyInfo };
+  /** Contacts' public keys; confirmKeyChange lists new fingerprints the user accepted despite a key change. */
+  'keys.importPublic': { req: { input: KeyInput; confirmKeyChange?: string[] }; res: ImportReport };
+  'keys.importPrivate': { req: { input: KeyInput; passphrase: string }; res: ImportReport };
+  'keys.lookup': { req: { query: string }; res: LookupResult[] };
+  /** Unlocks one own key (the default when no fingerprint is given). */
+  'keys.unlock': { req: { passphrase: string; fingerprint?: string }; res: KeysLockState };
+  'keys.lock': { req: Record<string, never>; res: KeysLockState };
+  'keys.lockState': { req: Record<string, never>; res: KeysLockState };
+  'keys.setDefault': { req: { fingerprint: string }; res: KeysState };
+  'keys.setVerified': { req: { fingerprint: string; verified: boolean }; res: KeysState };
+  'keys.delete': { req: { fingerprint: string }; res: KeysState };
+  'keys.changePassphrase': { req: { fingerprint: string; oldPassphrase: string; newPassphrase: string }; res: KeysState };
+  'keys.extendExpiry': { req: { fingerprint: string; passphrase: string; expiresInDays: number }; res: KeysState };
+  /** Returns the armored revocation certificate, to offer for download. */
+  'keys.revoke': { req: { fingerprint: string; passphrase: string }; res: { revocation: string } };
+  'keys.exportPublic': { req: { fingerprint: string }; res: { armored: string } };
+  /** Still passphrase-protected. */
+  'keys.exportPrivate': { req: { fingerprint: string }; res: { armored: string } };
+  'keys.backup': { req: Record<string, never>; res: { text: string } };
+  'keys.restore': { req: { text: string }; res: KeysState };
+  'keys.settings': { req: Settings; res: KeysState };
 }
+
+/** Key material as text (armored) or binary (.gpg) bytes in base64: runtime messages are JSON in Chrome. */
+export type KeyInput = { text: string } | { base64: string };
+export interface KeysLockState { hasKey: boolean; locked: boolean; unlocked: string[]; defaultKey: KeyInfo | null }
+export interface KeysState extends KeysLockState { keys: KeyInfo[]; settings: Settings }
+
+/** What a content script asks for when it creates a secure frame. Never plaintext. */
+export type FrameRequest =
+  | { kind: 'compose'; site: SiteId; conversation: Conversation }
+  | { kind: 'message'; site: SiteId; conversation: Conversation; wire: string[]; own: boolean; sender: string; style: BubbleStyle };
+
+/** The look of the bubble a message frame replaces, so it can match the site. */
+export interface BubbleStyle { color: string; fontSize: string; fontFamily: string; lineHeight: string; dark: boolean }
+
+export type FrameLayout =
+  | { action: 'size'; height: number; width?: number }
+  /** badge: a small lock at the box's edge (encryption off); cover: the secure editor laid over
+   * the site's box; panel: chat setup, opening upwards from the box. */
+  | { action: 'mode'; mode: 'badge' | 'cover' | 'panel'; height?: number }
+  | { action: 'focus-lost' };
+
+export interface Recipient { fingerprint: string; name: string; email: string; verified: boolean; status: string; own: boolean }
+
+export interface ChatState {
+  enabled: boolean;
+  recipients: Recipient[];
+  /** Contacts the user can pick from. */
+  contacts: Recipient[];
+  ownKey: Recipient | null;
+  locked: boolean;
+  maxLength: number;
+}
+
+export type SignatureState = 'verified' | 'unverified' | 'unknown-signer' | 'bad' | 'unsigned';
+
+export type Rendered =
+  | { state: 'text'; text: string; signature: SignatureState; signer?: string; own: boolean }
+  | { state: 'key'; name: string; fingerprint: string; known: 'new' | 'same' | 'changed' | 'own' }
+  | { state: 'waiting'; missing: number; total: number }
+  | { state: 'locked' }
+  | { state: 'not-for-you' }
+  | { state: 'damaged'; detail: string };
 
 /** Requests handled by a content script (sent by the background or the popup). */
 export interface ContentApi {
   'page.status': { req: Record<string, never>; res: TabStatus };
+  /** Put each ciphertext part into the site's editor, check it, and send it. */
+  'page.sendParts': { req: { parts: string[] }; res: { sent: number } };
+  /** Apply a frame's layout request to the frame element created with this token. */
+  'page.frameLayout': { req: { token: string; layout: FrameLayout }; res: { ok: true } };
 }
 
 export type Request<A, K extends keyof A> = A[K] extends { req: infer R } ? R : never;
@@ -44,14 +125,42 @@ export interface Envelope<A, K extends keyof A = keyof A> {
 
 /** Which contexts may send each background request. Anything not listed is refused. */
 export const allowedSenders: { [K in keyof BackgroundApi]: readonly Context[] } = {
-  'content.status': ['content'],
   'content.frameToken': ['content'],
   'frame.claim': ['compose', 'message'],
-  'tab.status': ['popup', 'options'],
+  'frame.layout': ['compose', 'message'],
+  'compose.state': ['compose'],
+  'compose.bind': ['compose'],
+  'compose.send': ['compose'],
+  'compose.shareKey': ['compose'],
+  'message.open': ['message'],
+  'message.importKey': ['message'],
+  'keys.state': ['options'],
+  'keys.generate': ['options'],
+  'keys.importPublic': ['options'],
+  'keys.importPrivate': ['options'],
+  'keys.lookup': ['options'],
+  // Secure frames and the popup show an unlock prompt and the lock state.
+  'keys.unlock': ['options', 'popup', 'compose', 'message'],
+  'keys.lock': ['options', 'popup'],
+  'keys.lockState': ['options', 'popup', 'compose', 'message'],
+  'keys.setDefault': ['options'],
+  'keys.setVerified': ['options'],
+  'keys.delete': ['options'],
+  'keys.changePassphrase': ['options'],
+  'keys.extendExpiry': ['options'],
+  'keys.revoke': ['options'],
+  'keys.exportPublic': ['options'],
+  'keys.exportPrivate': ['options'],
+  'keys.backup': ['options'],
+  'keys.restore': ['options'],
+  'keys.settings': ['options'],
 };
 
 export const contentAllowedSenders: { [K in keyof ContentApi]: readonly Context[] } = {
   'page.status': ['popup'],
+  // Only the background may drive sending and frame layout; a page cannot reach these at all.
+  'page.sendParts': ['background'],
+  'page.frameLayout': ['background'],
 };
 
 export interface SenderInfo {
@@ -88,7 +197,12 @@ export function classifySender(
   }
   // Chrome serves web-accessible frames from a per-session dynamic host when use_dynamic_url is
   // set, so only the scheme is compared; sender.id (set by the browser) already proved it is us.
-  if (url.protocol === new URL(self.extensionOrigin).protocol) return pages[url.pathname] ?? null;
+  if (url.protocol === new URL(self.extensionOrigin).protocol) {
+    const page = pages[url.pathname];
+    if (page) return page;
+    // The background (a service worker, or Firefox's generated page) has no tab.
+    return sender.tab ? null : 'background';
+  }
   // Content scripts report the page's URL; Mantle runs only in top frames of supported sites.
   if (url.protocol === 'https:' && sender.tab?.id !== undefined && sender.frameId === 0 && isSupportedPage(url))
     return 'content';

@@ -1,18 +1,25 @@
 /**
  * One-time tokens that tie a secure frame to the content script that created it. A frame loaded
  * by the page (or anyone else) has no valid token for its own tab, so it refuses to show anything.
- * Tokens live in storage.session: the service worker may stop between creation and claim.
+ * Tokens and claimed frames live in storage.session: the service worker may stop at any moment.
  */
 import browser from 'webextension-polyfill';
-import { handle, HandlerError } from './router';
+import type { ContentApi, Envelope, FrameRequest, Request } from '@src/protocol';
+import { handle, HandlerError, type Caller } from './router';
 
-interface Pending { tabId: number; kind: 'compose' | 'message'; created: number }
-const KEY = 'frameTokens';
-const TTL_MS = 60_000;
+interface Pending { tabId: number; created: number; frame: FrameRequest }
+interface Claimed { token: string; frame: FrameRequest }
+const TOKEN_TTL_MS = 60_000;
+const claiming = new Set<string>();
 
-async function load(): Promise<Record<string, Pending>> {
-  const got = await browser.storage.session.get(KEY);
-  return (got[KEY] as Record<string, Pending> | undefined) ?? {};
+// One storage key per token and per frame: hundreds of message frames claim at once, and
+// read-modify-write of one shared map would lose entries.
+const tokenKey = (token: string) => `token:${token}`;
+const frameKey = (tabId: number, frameId: number) => `frame:${tabId}:${frameId}`;
+
+async function take<T>(key: string): Promise<T | undefined> {
+  const got = (await browser.storage.session.get(key))[key] as T | undefined;
+  return got;
 }
 
 function randomToken(): string {
@@ -20,22 +27,64 @@ function randomToken(): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-handle('content.frameToken', async ({ kind }, caller) => {
+/** The frame request behind a claimed secure frame, or a 'forbidden' error. */
+export async function frameOf(caller: Caller): Promise<Claimed & { tabId: number }> {
+  if (caller.tabId === undefined || caller.frameId === undefined) throw new HandlerError('forbidden');
+  const claimed = await take<Claimed>(frameKey(caller.tabId, caller.frameId));
+  if (!claimed) throw new HandlerError('forbidden', 'This frame was not opened by Mantle.');
+  return { ...claimed, tabId: caller.tabId };
+}
+
+export function tellTab<K extends keyof ContentApi>(tabId: number, type: K, payload: Request<ContentApi, K>): Promise<ContentApi[K]['res']> {
+  const env: Envelope<ContentApi, K> = { mantle: 1, type, payload };
+  return browser.tabs.sendMessage(tabId, env, { frameId: 0 }).then((reply) => {
+    const r = reply as { ok: boolean; value?: ContentApi[K]['res']; code?: string } | undefined;
+    if (!r?.ok) throw new HandlerError(r?.code ?? 'page-gone', 'The chat page did not answer. Reload the tab and try again.');
+    return r.value as ContentApi[K]['res'];
+  });
+}
+
+handle('content.frameToken', async (frame, caller) => {
   if (caller.tabId === undefined) throw new HandlerError('forbidden');
-  const now = Date.now();
-  const pending = Object.fromEntries(Object.entries(await load()).filter(([, p]) => now - p.created < TTL_MS));
   const token = randomToken();
-  pending[token] = { tabId: caller.tabId, kind, created: now };
-  await browser.storage.session.set({ [KEY]: pending });
+  const pending: Pending = { tabId: caller.tabId, created: Date.now(), frame };
+  await browser.storage.session.set({ [tokenKey(token)]: pending });
   return { token };
 });
 
 handle('frame.claim', async ({ token }, caller) => {
-  const pending = await load();
-  const entry = pending[token];
-  if (!entry) return { ok: false };
-  delete pending[token];
-  await browser.storage.session.set({ [KEY]: pending });
-  const fresh = Date.now() - entry.created < TTL_MS;
-  return { ok: fresh && entry.tabId === caller.tabId && entry.kind === caller.context };
+  const refused = { ok: false } as const;
+  if (!/^[0-9a-f]{48}$/.test(token) || caller.tabId === undefined || caller.frameId === undefined) return refused;
+  // Two claims of one token racing (the page copying our frame's URL) must not both win.
+  if (claiming.has(token)) return refused;
+  claiming.add(token);
+  let entry: Pending | undefined;
+  try {
+    entry = await take<Pending>(tokenKey(token));
+    await browser.storage.session.remove(tokenKey(token));
+  } finally {
+    claiming.delete(token);
+  }
+  if (!entry) return refused;
+  const valid = Date.now() - entry.created < TOKEN_TTL_MS && entry.tabId === caller.tabId && entry.frame.kind === caller.context;
+  if (!valid) return refused;
+  const claimed: Claimed = { token, frame: entry.frame };
+  await browser.storage.session.set({ [frameKey(caller.tabId, caller.frameId)]: claimed });
+  return { ok: true as const, frame: entry.frame };
+});
+
+// Forget a closed tab's frames and any tokens that were never claimed.
+browser.tabs.onRemoved.addListener((tabId) => {
+  void browser.storage.session.get(null).then((all) => {
+    const now = Date.now();
+    const stale = Object.entries(all)
+      .filter(([k, v]) => k.startsWith(`frame:${tabId}:`) || (k.startsWith('token:') && now - (v as Pending).created > TOKEN_TTL_MS))
+      .map(([k]) => k);
+    if (stale.length) void browser.storage.session.remove(stale);
+  });
+});
+
+handle('frame.layout', async (layout, caller) => {
+  const { tabId, token } = await frameOf(caller);
+  return tellTab(tabId, 'page.frameLayout', { token, layout });
 });

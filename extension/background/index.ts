@@ -4,5 +4,8 @@
  */
 import { listen } from './router';
 import './frames';
+import './keys';
+import './compose';
+import './messages';
 
 listen();

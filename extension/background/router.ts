@@ -46,7 +46,7 @@ async function dispatch(message: unknown, sender: browser.Runtime.MessageSender)
     return ok(await handler(message.payload as never, caller));
   } catch (e) {
     if (e instanceof HandlerError) return fail(e.code, e.message);
-    if (e && typeof e === 'object' && 'code' in e && typeof e.code === 'string') return fail(e.code, String((e as Error).message));
+    if (e && typeof e === 'object' && 'code' in e && typeof e.code === 'string') return fail(e.code, String((e as unknown as Error).message));
     console.error('Mantle background:', e);
     return fail('internal', 'Something went wrong in Mantle. Try again; if it persists, reload the extension.');
   }

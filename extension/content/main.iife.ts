@@ -4,35 +4,54 @@
  * Built as a self-contained IIFE so nothing it loads is exposed to the page as a resource.
  */
 import browser from 'webextension-polyfill';
-import { classifySender, isEnvelope, type TabStatus } from '@src/protocol';
+import { classifySender, contentAllowedSenders, isEnvelope, type ContentApi, type TabStatus } from '@src/protocol';
 import { adapterFor } from '@src/sites/registry';
+import type { SiteAdapter } from '@src/sites/types';
+import { fail, ok } from '../lib/messaging';
+import { MessageRenderer } from './messages';
 import { ComposeOverlay } from './overlay';
+import { SendError, sendParts } from './sender';
 
-const adapter = adapterFor(new URL(location.href));
-
-function status(): TabStatus {
-  const url = new URL(location.href);
-  const conversation = adapter?.conversation(document, url) ?? null;
+function status(adapter: SiteAdapter): TabStatus {
+  const conversation = adapter.conversation(document, new URL(location.href));
   return {
-    site: adapter?.id ?? null,
-    siteName: adapter?.name ?? null,
-    recognised: !!adapter && (!conversation || !!adapter.composeBox(document)),
+    site: adapter.id,
+    siteName: adapter.name,
+    recognised: !conversation || !!adapter.composeBox(document),
     conversation,
   };
 }
 
-if (adapter) {
+function run(adapter: SiteAdapter): void {
   const overlay = new ComposeOverlay(adapter);
+  const renderer = new MessageRenderer(adapter);
   overlay.start();
+  renderer.start();
+
+  const handlers: { [K in keyof ContentApi]: (p: ContentApi[K]['req']) => Promise<ContentApi[K]['res']> } = {
+    'page.status': async () => status(adapter),
+    'page.sendParts': async ({ parts }) => {
+      try {
+        return { sent: await sendParts(adapter, parts) };
+      } finally {
+        overlay.focusFrame();
+      }
+    },
+    'page.frameLayout': async ({ token, layout }) => {
+      if (!overlay.layout(token, layout) && !renderer.layout(token, layout)) throw new Error('no-frame');
+      return { ok: true };
+    },
+  };
 
   browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => {
-    const context = classifySender(
-      sender,
-      { extensionId: browser.runtime.id, extensionOrigin: browser.runtime.getURL('') },
-      () => false,
-    );
-    if (!isEnvelope(message) || context !== 'popup') return undefined;
-    if (message.type === 'page.status') return Promise.resolve({ ok: true, value: status() });
-    return undefined;
+    if (!isEnvelope(message)) return undefined;
+    const type = message.type as keyof ContentApi;
+    const context = classifySender(sender, { extensionId: browser.runtime.id, extensionOrigin: browser.runtime.getURL('') }, () => false);
+    if (!context || !contentAllowedSenders[type]?.includes(context)) return undefined;
+    const handler = handlers[type] as (p: unknown) => Promise<unknown>;
+    return handler(message.payload).then(ok, (e: unknown) => fail(e instanceof SendError ? e.code : e instanceof Error ? e.message : 'internal'));
   });
 }
+
+const adapter = adapterFor(new URL(location.href));
+if (adapter) run(adapter);

@@ -1,18 +1,28 @@
 /**
  * Keeps Mantle's compose frame attached to the site's compose box. The frame lives outside the
  * site's app root (the SPA re-renders its own tree freely) and follows the box with fixed
- * positioning, re-measured whenever the page changes, scrolls or resizes.
+ * positioning, re-measured whenever the page changes, scrolls or resizes. A new chat (SPA
+ * navigation) gets a new frame, bound by the background to that chat.
  */
 import browser from 'webextension-polyfill';
+import type { FrameLayout } from '@src/protocol';
 import type { SiteAdapter } from '@src/sites/types';
 import { ask } from '../lib/messaging';
 
-const BADGE = { width: 84, height: 28 };
+type Mode = 'badge' | 'cover' | 'panel';
+const BADGE = { width: 92, height: 30 };
+const PANEL_WIDTH = 380;
 
 export class ComposeOverlay {
   private frame: HTMLIFrameElement | null = null;
+  private token = '';
+  private chat = '';
   private box: HTMLElement | null = null;
+  private mode: Mode = 'badge';
+  private panelHeight = 320;
+  private coverHeight = 0;
   private scheduled = false;
+  private creating = false;
   private readonly resize = new ResizeObserver(() => this.schedule());
 
   constructor(private readonly adapter: SiteAdapter) {}
@@ -22,6 +32,28 @@ export class ComposeOverlay {
     addEventListener('scroll', () => this.schedule(), { capture: true, passive: true });
     addEventListener('resize', () => this.schedule(), { passive: true });
     this.schedule();
+  }
+
+  /** The site's compose box while Mantle's editor covers it (the sender types into it). */
+  composeBox(): HTMLElement | null {
+    return this.box;
+  }
+
+  focusFrame(): void {
+    this.frame?.focus();
+  }
+
+  layout(token: string, layout: FrameLayout): boolean {
+    if (token !== this.token || !this.frame) return false;
+    if (layout.action === 'mode') {
+      this.mode = layout.mode;
+      if (layout.height) this.panelHeight = Math.min(layout.height, innerHeight - 16);
+      this.schedule();
+    } else if (layout.action === 'size') {
+      this.coverHeight = Math.min(layout.height, innerHeight / 2);
+      this.schedule();
+    }
+    return true;
   }
 
   private schedule(): void {
@@ -34,45 +66,79 @@ export class ComposeOverlay {
   }
 
   private async update(): Promise<void> {
-    const box = this.adapter.composeBox(document);
+    const url = new URL(location.href);
+    const conversation = this.adapter.conversation(document, url);
+    const box = conversation ? this.adapter.composeBox(document) : null;
     if (box !== this.box) {
       if (this.box) this.resize.unobserve(this.box);
       this.box = box;
       if (box) this.resize.observe(box);
     }
-    if (!box) {
-      this.frame?.remove();
-      this.frame = null;
+    const chat = conversation ? `${conversation.id}` : '';
+    if (!box || !conversation || chat !== this.chat) this.remove();
+    if (!box || !conversation) return;
+    if (!this.frame && !this.creating) {
+      this.creating = true;
+      this.chat = chat;
+      try {
+        await this.create(conversation);
+      } finally {
+        this.creating = false;
+      }
+    } else if (this.frame && !this.frame.isConnected) {
+      // Something removed our frame: put it back (a new token; the old frame's is spent).
+      this.remove();
+      this.schedule();
       return;
     }
-    if (!this.frame || !this.frame.isConnected) await this.create();
     this.place(box);
   }
 
-  private async create(): Promise<void> {
-    const { token } = await ask('content.frameToken', { kind: 'compose' });
-    if (this.frame?.isConnected) return;
+  private remove(): void {
+    this.frame?.remove();
+    this.frame = null;
+    this.token = '';
+    this.mode = 'badge';
+  }
+
+  private async create(conversation: { id: string; title: string }): Promise<void> {
+    const { token } = await ask('content.frameToken', { kind: 'compose', site: this.adapter.id, conversation });
     const frame = document.createElement('iframe');
     frame.src = `${browser.runtime.getURL('frames/compose.html')}#${token}`;
     frame.dataset.mantle = 'compose';
     frame.title = 'Mantle';
-    // The frame must not inherit page styles that could hide or shrink it.
+    frame.setAttribute('allow', 'clipboard-write');
+    // Fixed and topmost, with every page style that could hide or shrink it overridden.
     frame.style.cssText =
-      'position:fixed;z-index:2147483647;border:0;margin:0;padding:0;background:transparent;color-scheme:normal;';
-    frame.setAttribute('allowtransparency', 'true');
+      'position:fixed;z-index:2147483647;border:0;margin:0;padding:0;background:transparent;color-scheme:normal;display:block;visibility:visible;opacity:1;transform:none;';
     document.documentElement.append(frame);
     this.frame = frame;
+    this.token = token;
   }
 
   private place(box: HTMLElement): void {
     if (!this.frame) return;
     const r = box.getBoundingClientRect();
-    const top = r.top + Math.max(0, (r.height - BADGE.height) / 2);
-    const left = r.right - BADGE.width - 4;
+    let { top, left, width, height } = { top: 0, left: 0, width: BADGE.width, height: BADGE.height };
+    if (this.mode === 'cover') {
+      // Cover the site's box completely; grow upwards as the user's text grows.
+      height = Math.max(r.height, 40, this.coverHeight);
+      top = r.bottom - height;
+      left = r.left;
+      width = r.width;
+    } else if (this.mode === 'panel') {
+      width = Math.min(PANEL_WIDTH, innerWidth - 16);
+      height = this.panelHeight;
+      top = Math.max(8, r.bottom - height);
+      left = Math.max(8, r.right - width);
+    } else {
+      top = r.top + (r.height - BADGE.height) / 2;
+      left = r.right - BADGE.width - 4;
+    }
     const s = this.frame.style;
     s.top = `${Math.round(top)}px`;
     s.left = `${Math.round(left)}px`;
-    s.width = `${BADGE.width}px`;
-    s.height = `${BADGE.height}px`;
+    s.width = `${Math.round(width)}px`;
+    s.height = `${Math.round(height)}px`;
   }
 }

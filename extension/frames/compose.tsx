@@ -1,22 +1,139 @@
+/**
+ * The secure composer: the only place the user types plaintext. It lives in an extension-origin
+ * frame over the site's compose box; the page can neither read nor script it. Drafts are kept in
+ * storage.session (extension-only) until the message has really been sent.
+ */
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import browser from 'webextension-polyfill';
+import type { ChatState, FrameLayout, FrameRequest } from '@src/protocol';
 import { t } from '../lib/i18n';
+import { ask, RemoteError } from '../lib/messaging';
 import { claimFrame } from './claim';
+import { Setup } from './setup';
+import { errorText } from './errors';
 import './frame.css';
 
-function Compose() {
-  const [state, setState] = useState<'pending' | 'ok' | 'refused'>('pending');
-  useEffect(() => {
-    void claimFrame().then((ok) => setState(ok ? 'ok' : 'refused'));
-  }, []);
-  if (state === 'pending') return null;
-  if (state === 'refused') return <p class="refused" role="alert">{t('frameRefused')}</p>;
+type Chat = Extract<FrameRequest, { kind: 'compose' }>;
+const layout = (l: FrameLayout) => void ask('frame.layout', l).catch(() => undefined);
+
+function Badge({ onOpen }: { onOpen: () => void }) {
+  useEffect(() => layout({ action: 'mode', mode: 'badge' }), []);
   return (
-    <span class="badge" title={t('composeBadgeTitle')}>
+    <button type="button" class="badge" title={t('composeBadgeTitle')} onClick={onOpen}>
       <span aria-hidden="true">🔒</span>
       {t('composeBadge')}
-    </span>
+    </button>
   );
+}
+
+function Editor({ chat, state, onState }: { chat: Chat; state: ChatState; onState: (s: ChatState | null) => void }) {
+  const draftKey = `draft:${chat.site}:${chat.conversation.id}`;
+  const [text, setText] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const [menu, setMenu] = useState(false);
+  const area = useRef<HTMLTextAreaElement>(null);
+
+  useEffect(() => {
+    layout({ action: 'mode', mode: 'cover' });
+    void browser.storage.session.get(draftKey).then((got) => {
+      if (typeof got[draftKey] === 'string') setText(got[draftKey] as string);
+    });
+    area.current?.focus();
+    const refocus = () => area.current?.focus();
+    addEventListener('focus', refocus);
+    return () => removeEventListener('focus', refocus);
+  }, []);
+
+  useEffect(() => {
+    const el = area.current;
+    if (!el) return;
+    el.style.height = 'auto';
+    el.style.height = `${el.scrollHeight}px`;
+    layout({ action: 'size', height: document.documentElement.scrollHeight });
+  }, [text, error, menu]);
+
+  const edit = (value: string) => {
+    setText(value);
+    void browser.storage.session.set({ [draftKey]: value });
+  };
+
+  const send = async () => {
+    if (!text.trim() || busy) return;
+    setBusy(true);
+    setError('');
+    try {
+      await ask('compose.send', { text });
+      setText('');
+      await browser.storage.session.remove(draftKey);
+    } catch (e) {
+      setError(errorText(e));
+      if (e instanceof RemoteError && e.code === 'locked') onState({ ...state, locked: true });
+    } finally {
+      setBusy(false);
+      area.current?.focus();
+    }
+  };
+
+  const names = state.recipients.map((r) => (r.verified ? r.name : `${r.name} (${t('composeUnverified')})`)).join(', ');
+  return (
+    <div class="composer">
+      <div class="composer-row">
+        <span class="lock" title={t('composeLockLabel')} aria-label={t('composeLockLabel')}>🔒</span>
+        <textarea
+          ref={area}
+          rows={1}
+          value={text}
+          aria-label={t('composePlaceholder')}
+          placeholder={t('composePlaceholder')}
+          disabled={busy}
+          onInput={(e) => edit(e.currentTarget.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+              e.preventDefault();
+              void send();
+            }
+          }}
+        />
+        <button type="button" class="menu-button" aria-label={t('composeMenu')} aria-expanded={menu} onClick={() => setMenu(!menu)}>⋯</button>
+      </div>
+      <div class="recipients" data-mantle-recipients>{t('composeTo', names)}</div>
+      {busy && <div role="status" class="status">{t('composeSending')}</div>}
+      {error && <div role="alert" class="error">{error}</div>}
+      {menu && (
+        <div class="menu" role="menu">
+          <button role="menuitem" type="button" onClick={() => void ask('compose.shareKey', {}).then(() => setMenu(false), (e) => setError(errorText(e)))}>{t('composeShareKey')}</button>
+          <button role="menuitem" type="button" onClick={() => onState(null)}>{t('composeChangeRecipients')}</button>
+          <button role="menuitem" type="button" class="danger" onClick={() => {
+            if (confirm(t('composeTurnedOffConfirm'))) void ask('compose.bind', { enabled: false, recipients: [] }).then(onState);
+          }}>{t('composeTurnOff')}</button>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function Compose() {
+  const [chat, setChat] = useState<Chat | null | 'refused'>(null);
+  const [state, setState] = useState<ChatState | null>(null);
+  const [setup, setSetup] = useState(false);
+
+  useEffect(() => {
+    void claimFrame().then(async (frame) => {
+      if (!frame || frame.kind !== 'compose') return setChat('refused');
+      setChat(frame);
+      setState(await ask('compose.state', {}));
+    });
+  }, []);
+
+  if (chat === 'refused') return <p class="refused" role="alert">{t('frameRefused')}</p>;
+  if (!chat || !state) return null;
+  if (setup || (!state.enabled && setup)) {
+    return <Setup state={state} onDone={(s) => { setSetup(false); if (s) setState(s); }} />;
+  }
+  if (!state.enabled) return <Badge onOpen={() => setSetup(true)} />;
+  return <Editor chat={chat} state={state} onState={(s) => (s ? setState(s) : setSetup(true))} />;
 }
 
 render(<Compose />, document.getElementById('root')!);

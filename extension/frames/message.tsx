@@ -1,16 +1,96 @@
+/**
+ * Shows one decrypted message inside the site's bubble. The plaintext exists only in this
+ * extension-origin document; the content script only ever handled the ciphertext.
+ */
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
+import type { BubbleStyle, Rendered } from '@src/protocol';
 import { t } from '../lib/i18n';
+import { ask } from '../lib/messaging';
 import { claimFrame } from './claim';
+import { errorText } from './errors';
+import { Unlock } from './unlock';
 import './frame.css';
 
+function Signature({ r }: { r: Extract<Rendered, { state: 'text' }> }) {
+  const name = r.signer ?? '';
+  const [cls, label] =
+    r.signature === 'verified' ? ['ok', t('msgVerified', name)]
+    : r.signature === 'unverified' ? ['muted', t('msgUnverified', name)]
+    : r.signature === 'unknown-signer' ? ['bad', t('msgUnknownSigner')]
+    : r.signature === 'bad' ? ['bad', t('msgBadSignature')]
+    : ['bad', t('msgUnsigned')];
+  return <span class={`sig ${cls}`} data-signature={r.signature}>{r.signature === 'verified' ? '🔒✔ ' : '🔒 '}{label}</span>;
+}
+
+function Body({ r, reload }: { r: Rendered; reload: (r: Rendered) => void }) {
+  const [error, setError] = useState('');
+  switch (r.state) {
+    case 'text':
+      return <div><div class="message" data-mantle-plaintext>{r.text}</div><Signature r={r} /></div>;
+    case 'waiting':
+      return <span class="sig">{t('msgWaiting', String(r.missing), String(r.total))}</span>;
+    case 'locked':
+      return <Unlock label={t('msgLocked')} onUnlocked={() => void ask('message.open', {}).then(reload)} />;
+    case 'not-for-you':
+      return <span class="sig bad" data-state="not-for-you">{t('msgNotForYou')}</span>;
+    case 'damaged':
+      return <span class="sig bad" data-state="damaged">{t('msgDamaged')}</span>;
+    case 'key': {
+      const importKey = (confirmKeyChange: boolean) =>
+        void ask('message.importKey', { confirmKeyChange }).then(reload, (e) => setError(errorText(e)));
+      return (
+        <div data-state="key">
+          <div>🔑 {t('msgKeyShared', r.name)}</div>
+          <div class="sig fpr">{r.fingerprint.replace(/(.{4})/g, '$1 ').trim()}</div>
+          {r.known === 'new' && <button type="button" onClick={() => importKey(false)}>{t('msgKeyImport')}</button>}
+          {r.known === 'same' && <span class="sig ok">{t('msgKeyKnown')}</span>}
+          {r.known === 'own' && <span class="sig">{t('msgKeyOwn')}</span>}
+          {r.known === 'changed' && (
+            <div role="alert" class="sig bad">{t('msgKeyChanged', r.name)}{' '}
+              <button type="button" onClick={() => importKey(true)}>{t('msgKeyAcceptChange')}</button></div>
+          )}
+          {error && <div role="alert" class="error">{error}</div>}
+        </div>
+      );
+    }
+  }
+}
+
+function applyStyle(s: BubbleStyle): void {
+  const root = document.documentElement.style;
+  root.setProperty('color', s.color);
+  root.setProperty('font-size', s.fontSize);
+  root.setProperty('font-family', s.fontFamily);
+  root.setProperty('line-height', s.lineHeight);
+  root.setProperty('color-scheme', s.dark ? 'dark' : 'light');
+}
+
 function Message() {
-  const [state, setState] = useState<'pending' | 'ok' | 'refused'>('pending');
+  const [r, setR] = useState<Rendered | 'refused' | null>(null);
   useEffect(() => {
-    void claimFrame().then((ok) => setState(ok ? 'ok' : 'refused'));
+    void claimFrame().then(async (frame) => {
+      if (!frame || frame.kind !== 'message') return setR('refused');
+      applyStyle(frame.style);
+      setR(await ask('message.open', {}).catch((e): Rendered => ({ state: 'damaged', detail: errorText(e) })));
+    });
   }, []);
-  if (state === 'refused') return <p class="refused" role="alert">{t('frameRefused')}</p>;
-  return null;
+  useLayoutEffect(() => {
+    const el = document.querySelector<HTMLElement>('.wrap');
+    if (!el) return;
+    const size = () => {
+      const box = el.getBoundingClientRect();
+      void ask('frame.layout', { action: 'size', height: box.height, width: box.width }).catch(() => undefined);
+    };
+    size();
+    const ro = new ResizeObserver(size);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [r]);
+  if (r === 'refused') return <p class="refused" role="alert">{t('frameRefused')}</p>;
+  if (!r) return null;
+  // An inline-block wrapper measures the content's natural size, so the bubble can shrink to it.
+  return <div class="wrap"><Body r={r} reload={setR} /></div>;
 }
 
 render(<Message />, document.getElementById('root')!);

@@ -1,0 +1,96 @@
+/** The secure composer's requests: chat state, binding recipients, encrypt-sign-send, share key. */
+import type { ChatState, Recipient } from '@src/protocol';
+import { adapters } from '@src/sites/registry';
+import type { SiteId } from '@src/sites/types';
+import { encryptMessage } from '@src/crypto';
+import { encodeWire } from '@src/wire';
+import type { KeyInfo } from '@src/keyring';
+import { getBinding, setBinding } from './bindings';
+import { frameOf, tellTab } from './frames';
+import { keyring } from './keys';
+import { handle, HandlerError, type Caller } from './router';
+
+/** The longest plaintext Mantle sends in one message; the site's own limit is handled by parts. */
+const MAX_PLAINTEXT = 60_000;
+
+export function recipientOf(k: KeyInfo): Recipient {
+  return { fingerprint: k.fingerprint, name: k.name || k.email || k.userIds[0] || k.fingerprint, email: k.email ?? '', verified: k.verified, status: k.status, own: k.own };
+}
+
+function maxLength(site: SiteId): number {
+  return adapters.find((a) => a.id === site)?.maxMessageLength ?? 1000;
+}
+
+async function composeFrame(caller: Caller) {
+  const claimed = await frameOf(caller);
+  if (claimed.frame.kind !== 'compose') throw new HandlerError('forbidden');
+  return { ...claimed, frame: claimed.frame };
+}
+
+async function state(site: SiteId, id: string): Promise<ChatState> {
+  const kr = await keyring();
+  const keys = await kr.list();
+  const binding = await getBinding(site, id);
+  const own = keys.find((k) => k.own && k.isDefault) ?? keys.find((k) => k.own) ?? null;
+  const contacts = keys.filter((k) => !k.own && k.hasEncryption && k.status === 'valid').map(recipientOf);
+  const recipients = (binding?.recipients ?? []).flatMap((f) => keys.filter((k) => k.fingerprint === f).map(recipientOf));
+  return {
+    enabled: !!binding?.enabled && recipients.length > 0,
+    recipients,
+    contacts,
+    ownKey: own ? recipientOf(own) : null,
+    locked: (await kr.unlocked()).length === 0,
+    maxLength: maxLength(site),
+  };
+}
+
+/** Encrypts to the chat's recipients and the sender's own key, signs, and has the page send it. */
+async function sendBinary(tabId: number, site: SiteId, kind: 'msg' | 'key', binary: Uint8Array): Promise<{ parts: number }> {
+  const parts = encodeWire(kind, binary, maxLength(site));
+  const { sent } = await tellTab(tabId, 'page.sendParts', { parts });
+  return { parts: sent };
+}
+
+handle('compose.state', async (_, caller) => {
+  const { frame } = await composeFrame(caller);
+  return state(frame.site, frame.conversation.id);
+});
+
+handle('compose.bind', async ({ enabled, recipients }, caller) => {
+  const { frame } = await composeFrame(caller);
+  const kr = await keyring();
+  if (enabled) {
+    if (!recipients.length) throw new HandlerError('no-recipients');
+    await kr.encryptionKeys(recipients); // refuses expired, revoked or unknown keys before binding
+  }
+  const previous = await getBinding(frame.site, frame.conversation.id);
+  await setBinding(frame.site, frame.conversation.id, {
+    enabled,
+    recipients: enabled ? recipients : previous?.recipients ?? [],
+    title: frame.conversation.title,
+    updated: Date.now(),
+  });
+  return state(frame.site, frame.conversation.id);
+});
+
+handle('compose.send', async ({ text }, caller) => {
+  const { frame, tabId } = await composeFrame(caller);
+  if (text.length > MAX_PLAINTEXT) throw new HandlerError('too-long');
+  const binding = await getBinding(frame.site, frame.conversation.id);
+  if (!binding?.enabled || !binding.recipients.length) throw new HandlerError('no-recipients');
+  const kr = await keyring();
+  const signingKey = await kr.signingKey();
+  const own = signingKey.getFingerprint().toUpperCase();
+  const encryptionKeys = await kr.encryptionKeys([...new Set([...binding.recipients, own])]);
+  const binary = await encryptMessage({ text, encryptionKeys, signingKey });
+  return sendBinary(tabId, frame.site, 'msg', binary);
+});
+
+handle('compose.shareKey', async (_, caller) => {
+  const { frame, tabId } = await composeFrame(caller);
+  const kr = await keyring();
+  const own = (await kr.list()).find((k) => k.own && k.isDefault) ?? (await kr.list()).find((k) => k.own);
+  if (!own) throw new HandlerError('no-own-key');
+  const [key] = await kr.encryptionKeys([own.fingerprint]);
+  return sendBinary(tabId, frame.site, 'key', key!.write());
+});

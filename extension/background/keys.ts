@@ -1,0 +1,150 @@
+/**
+ * The keyring's requests, for Mantle's own pages. The background may be stopped at any moment, so
+ * the Keyring is built lazily per wake-up over browser storage (local: keys; session: unlocked
+ * copies and last activity), and auto-lock is checked at the start of every request: there is no
+ * `alarms` permission, and a timer only helps while the background happens to stay awake.
+ */
+import browser from 'webextension-polyfill';
+import { Keyring } from '@src/keyring';
+import type { Area } from '@src/keyring/types';
+import type { KeyInput, KeysLockState, KeysState } from '@src/protocol';
+import { handle, HandlerError } from './router';
+
+function area(storage: browser.Storage.StorageArea): Area {
+  return {
+    get: async (key) => (await storage.get(key))[key],
+    set: (key, value) => storage.set({ [key]: value }),
+    remove: (key) => storage.remove(key),
+  };
+}
+
+let instance: Keyring | null = null;
+let timer: ReturnType<typeof setTimeout> | undefined;
+
+/**
+ * The keyring, after locking it if it sat idle too long, and recording this request as activity.
+ * Every caller in the background goes through here, so use of keys counts as activity.
+ */
+export async function keyring(): Promise<Keyring> {
+  instance ??= new Keyring({ local: area(browser.storage.local), session: area(browser.storage.session) });
+  const kr = instance;
+  await kr.lockIfIdle();
+  await kr.touch();
+  const { autoLockMinutes } = await kr.settings();
+  clearTimeout(timer);
+  if (autoLockMinutes > 0) timer = setTimeout(() => void kr.lockIfIdle().catch(() => undefined), autoLockMinutes * 60_000 + 1_000);
+  return kr;
+}
+
+async function lockState(kr: Keyring): Promise<KeysLockState> {
+  const keys = (await kr.list()).filter((k) => k.own);
+  const unlocked = await kr.unlocked();
+  const defaultKey = keys.find((k) => k.isDefault) ?? keys[0] ?? null;
+  return { hasKey: keys.length > 0, locked: !defaultKey || !unlocked.includes(defaultKey.fingerprint), unlocked, defaultKey };
+}
+
+async function keysState(kr: Keyring): Promise<KeysState> {
+  const [keys, lock, settings] = await Promise.all([kr.list(), lockState(kr), kr.settings()]);
+  return { ...lock, keys, settings };
+}
+
+/** Binary key files arrive as base64: Chrome's runtime messages carry JSON, not bytes. */
+function decodeInput(input: KeyInput): string | Uint8Array {
+  if ('text' in input && typeof input.text === 'string') return input.text;
+  if ('base64' in input && typeof input.base64 === 'string') {
+    try {
+      return Uint8Array.from(atob(input.base64), (c) => c.charCodeAt(0));
+    } catch {
+      throw new HandlerError('not-a-key');
+    }
+  }
+  throw new HandlerError('invalid-input');
+}
+
+function str(v: unknown, field: string): string {
+  if (typeof v !== 'string') throw new HandlerError('invalid-input', field);
+  return v;
+}
+
+handle('keys.state', async () => keysState(await keyring()));
+handle('keys.lockState', async () => lockState(await keyring()));
+
+handle('keys.generate', async ({ name, email, passphrase, expiresInDays }) => {
+  const kr = await keyring();
+  return kr.generate({ name: str(name, 'name'), email: email || undefined, passphrase: str(passphrase, 'passphrase'), expiresInDays });
+});
+
+handle('keys.importPublic', async ({ input, confirmKeyChange }) =>
+  (await keyring()).importPublic(decodeInput(input), { confirmKeyChange: Array.isArray(confirmKeyChange) ? confirmKeyChange : [] }),
+);
+
+handle('keys.importPrivate', async ({ input, passphrase }) =>
+  (await keyring()).importPrivate(decodeInput(input), str(passphrase, 'passphrase')),
+);
+
+handle('keys.lookup', async ({ query }) => (await keyring()).lookup(str(query, 'query')));
+
+handle('keys.unlock', async ({ passphrase, fingerprint }) => {
+  const kr = await keyring();
+  const target = fingerprint ?? (await lockState(kr)).defaultKey?.fingerprint;
+  if (!target) throw new HandlerError('no-default');
+  await kr.unlock(target, str(passphrase, 'passphrase'));
+  return lockState(kr);
+});
+
+handle('keys.lock', async () => {
+  const kr = await keyring();
+  await kr.lock();
+  return lockState(kr);
+});
+
+handle('keys.setDefault', async ({ fingerprint }) => {
+  const kr = await keyring();
+  await kr.setDefault(str(fingerprint, 'fingerprint'));
+  return keysState(kr);
+});
+
+handle('keys.setVerified', async ({ fingerprint, verified }) => {
+  const kr = await keyring();
+  await kr.setVerified(str(fingerprint, 'fingerprint'), verified === true);
+  return keysState(kr);
+});
+
+handle('keys.delete', async ({ fingerprint }) => {
+  const kr = await keyring();
+  await kr.delete(str(fingerprint, 'fingerprint'));
+  return keysState(kr);
+});
+
+handle('keys.changePassphrase', async ({ fingerprint, oldPassphrase, newPassphrase }) => {
+  const kr = await keyring();
+  await kr.changePassphrase(str(fingerprint, 'fingerprint'), str(oldPassphrase, 'passphrase'), str(newPassphrase, 'passphrase'));
+  return keysState(kr);
+});
+
+handle('keys.extendExpiry', async ({ fingerprint, passphrase, expiresInDays }) => {
+  const kr = await keyring();
+  await kr.extendExpiry(str(fingerprint, 'fingerprint'), str(passphrase, 'passphrase'), expiresInDays);
+  return keysState(kr);
+});
+
+handle('keys.revoke', async ({ fingerprint, passphrase }) => ({
+  revocation: await (await keyring()).revoke(str(fingerprint, 'fingerprint'), str(passphrase, 'passphrase')),
+}));
+
+handle('keys.exportPublic', async ({ fingerprint }) => ({ armored: await (await keyring()).exportPublic(str(fingerprint, 'fingerprint')) }));
+handle('keys.exportPrivate', async ({ fingerprint }) => ({ armored: await (await keyring()).exportPrivate(str(fingerprint, 'fingerprint')) }));
+handle('keys.backup', async () => ({ text: await (await keyring()).backup() }));
+
+handle('keys.restore', async ({ text }) => {
+  const kr = await keyring();
+  await kr.restore(str(text, 'text'));
+  return keysState(kr);
+});
+
+handle('keys.settings', async (settings) => {
+  const kr = await keyring();
+  await kr.setSettings(settings);
+  // A shorter auto-lock applies from now on.
+  return keysState(await keyring());
+});

@@ -1,0 +1,125 @@
+/**
+ * Decrypt on render: finds bubbles whose text is Mantle ciphertext (or an armored OpenPGP block)
+ * and lays a message frame over their text. Only ciphertext passes through here; the frame asks
+ * the background for the plaintext. Multi-part messages are shown once, in their first part's
+ * bubble; the other parts' bubbles are collapsed.
+ */
+import browser from 'webextension-polyfill';
+import type { BubbleStyle, FrameLayout } from '@src/protocol';
+import type { MessageView, SiteAdapter } from '@src/sites/types';
+import { ask } from '../lib/messaging';
+import { detect } from './detect';
+
+interface Group { total: number; parts: Map<number, string>; host: MessageView | null; hostIndex: number; token: string }
+
+export class MessageRenderer {
+  /** Text elements already handled (the site replaces elements when it re-renders rows). */
+  private readonly seen = new WeakSet<HTMLElement>();
+  private readonly groups = new Map<string, Group>();
+  private readonly frames = new Map<string, HTMLIFrameElement>();
+  private scheduled = false;
+  private chat = '';
+
+  constructor(private readonly adapter: SiteAdapter) {}
+
+  start(): void {
+    new MutationObserver(() => this.schedule()).observe(document.documentElement, { childList: true, subtree: true, characterData: true });
+    this.schedule();
+  }
+
+  layout(token: string, layout: FrameLayout): boolean {
+    const frame = this.frames.get(token);
+    if (!frame) return false;
+    if (!frame.isConnected) {
+      this.frames.delete(token);
+      return false;
+    }
+    if (layout.action === 'size') {
+      frame.style.height = `${Math.ceil(layout.height)}px`;
+      if (layout.width) frame.style.width = `${Math.ceil(layout.width) + 2}px`;
+    }
+    return true;
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    requestAnimationFrame(() => {
+      this.scheduled = false;
+      void this.scan();
+    });
+  }
+
+  private async scan(): Promise<void> {
+    const conversation = this.adapter.conversation(document, new URL(location.href));
+    const list = conversation && this.adapter.messageList(document);
+    if (!conversation || !list) return;
+    if (conversation.id !== this.chat) {
+      this.chat = conversation.id;
+      this.groups.clear();
+    }
+    for (const msg of this.adapter.messages(list)) {
+      if (this.seen.has(msg.text)) continue;
+      const text = this.adapter.messageText(msg);
+      if (text === null) {
+        // Truncated ("Read more"): expand, and read it on the next mutation.
+        if (!this.adapter.expand(msg)) this.seen.add(msg.text);
+        continue;
+      }
+      this.seen.add(msg.text);
+      const found = detect(text);
+      if (!found) continue;
+      let group = this.groups.get(found.id);
+      if (!group) this.groups.set(found.id, (group = { total: found.total, parts: new Map(), host: null, hostIndex: Infinity, token: '' }));
+      group.parts.set(found.index, found.wire);
+      if (found.index < group.hostIndex || !group.host?.text.isConnected) {
+        if (group.host?.text.isConnected) this.collapse(group.host);
+        group.host = msg;
+        group.hostIndex = found.index;
+      } else {
+        this.collapse(msg);
+      }
+      await this.show(conversation, group, found.id);
+    }
+  }
+
+  /** A later part of a message shown in its first part's bubble: hide its row. */
+  private collapse(msg: MessageView): void {
+    msg.row.style.display = 'none';
+    this.frameIn(msg)?.remove();
+  }
+
+  private frameIn(msg: MessageView): HTMLIFrameElement | null {
+    const next = msg.text.nextElementSibling;
+    return next instanceof HTMLIFrameElement && next.dataset.mantle === 'message' ? next : null;
+  }
+
+  private async show(conversation: { id: string; title: string }, group: Group, id: string): Promise<void> {
+    const msg = group.host!;
+    const wire = [...group.parts.entries()].sort(([a], [b]) => a - b).map(([, w]) => w);
+    const style = bubbleStyle(msg.text);
+    const height = Math.max(msg.text.offsetHeight, 18);
+    const { token } = await ask('content.frameToken', { kind: 'message', site: this.adapter.id, conversation, wire, own: msg.own, sender: msg.sender, style });
+    const frame = document.createElement('iframe');
+    frame.src = `${browser.runtime.getURL('frames/message.html')}#${token}`;
+    frame.dataset.mantle = 'message';
+    // The wire message id: lets the user's tools (and tests) tell which message a frame shows.
+    frame.dataset.mantleId = id;
+    frame.title = 'Mantle';
+    frame.style.cssText = `display:block;border:0;margin:0;padding:0;background:transparent;width:100%;min-width:120px;max-width:100%;height:${height}px;color-scheme:${style.dark ? 'dark' : 'light'};`;
+    this.frameIn(msg)?.remove();
+    msg.text.style.display = 'none';
+    msg.text.after(frame);
+    if (group.token) this.frames.delete(group.token);
+    group.token = token;
+    this.frames.set(token, frame);
+  }
+}
+
+function bubbleStyle(el: HTMLElement): BubbleStyle {
+  const cs = getComputedStyle(el);
+  const rgb = cs.color.match(/\d+(\.\d+)?/g)?.map(Number) ?? [0, 0, 0];
+  // Light text means a dark bubble.
+  const luminance = (0.2126 * rgb[0]! + 0.7152 * rgb[1]! + 0.0722 * rgb[2]!) / 255;
+  return { color: cs.color, fontSize: cs.fontSize, fontFamily: cs.fontFamily, lineHeight: cs.lineHeight, dark: luminance > 0.6 };
+}

@@ -1,0 +1,87 @@
+/**
+ * Puts ciphertext — and only ciphertext — into the site's Lexical editor and sends it the way
+ * the site does. Every part is read back from the editor first: if the editor holds anything but
+ * exactly the ciphertext, nothing is sent and the editor is cleared.
+ */
+import type { SiteAdapter } from '@src/sites/types';
+
+export class SendError extends Error {
+  constructor(readonly code: 'no-compose-box' | 'editor-mismatch' | 'send-failed') {
+    super(code);
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+
+/** Lexical renders a plain-text paragraph per line; the text is the editor's textContent. */
+function editorText(box: HTMLElement): string {
+  return box.textContent ?? '';
+}
+
+async function until(check: () => boolean, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (check()) return true;
+    await frame();
+  }
+  return check();
+}
+
+function selectAll(box: HTMLElement): void {
+  box.focus();
+  const sel = getSelection();
+  sel?.selectAllChildren(box);
+}
+
+function insert(box: HTMLElement, text: string): void {
+  // beforeinput insertText is what Lexical accepts in both Chromium and Firefox (see sites.md).
+  box.dispatchEvent(new InputEvent('beforeinput', { inputType: 'insertText', data: text, bubbles: true, cancelable: true, composed: true }));
+}
+
+async function clear(box: HTMLElement): Promise<void> {
+  selectAll(box);
+  await frame();
+  box.dispatchEvent(new InputEvent('beforeinput', { inputType: 'deleteContentBackward', bubbles: true, cancelable: true }));
+  await until(() => editorText(box) === '', 500);
+}
+
+function pressEnter(box: HTMLElement): void {
+  const init = { key: 'Enter', code: 'Enter', keyCode: 13, which: 13, bubbles: true, cancelable: true, composed: true };
+  box.dispatchEvent(new KeyboardEvent('keydown', init));
+  box.dispatchEvent(new KeyboardEvent('keyup', init));
+}
+
+async function sendOne(adapter: SiteAdapter, part: string): Promise<void> {
+  const box = adapter.composeBox(document);
+  if (!box) throw new SendError('no-compose-box');
+  selectAll(box);
+  await frame();
+  insert(box, part);
+  if (!(await until(() => editorText(box) === part, 1000))) {
+    await clear(box);
+    throw new SendError('editor-mismatch');
+  }
+  pressEnter(box);
+  if (await until(() => editorText(box) === '', 1500)) return;
+  // Enter did not send (the user may have turned Enter-to-send off): use the site's button,
+  // but only while the editor still holds exactly our ciphertext.
+  const button = adapter.sendButton(document);
+  if (button && editorText(box) === part) {
+    button.click();
+    if (await until(() => editorText(box) === '', 2000)) return;
+  }
+  if (editorText(box) !== part) await clear(box);
+  throw new SendError('send-failed');
+}
+
+export async function sendParts(adapter: SiteAdapter, parts: string[]): Promise<number> {
+  let sent = 0;
+  for (const part of parts) {
+    await sendOne(adapter, part);
+    sent++;
+    // Sites rate-limit bursts; a short pause keeps the parts in order on the relay.
+    if (sent < parts.length) await sleep(150);
+  }
+  return sent;
+}

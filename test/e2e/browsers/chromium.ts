@@ -1,0 +1,150 @@
+/**
+ * Chromium (Debian's /usr/bin/chromium) through playwright-core, with the unpacked MV3 build
+ * loaded into a throwaway persistent profile.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type CDPSession } from 'playwright-core';
+import { processesUsing } from '../procs';
+import { PwTab, type Tab } from '../tab';
+import type { BrowserSession, LaunchOptions } from './session';
+
+export async function launchChromium(opts: LaunchOptions): Promise<ChromiumSession> {
+  const profile = await mkdtemp(join(tmpdir(), 'mantle-e2e-chromium-'));
+  let context: BrowserContext;
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: opts.executablePath,
+      headless: true,
+      // Playwright passes --disable-extensions by default, which would defeat the point.
+      ignoreDefaultArgs: ['--disable-extensions'],
+      args: [
+        '--headless=new',
+        `--disable-extensions-except=${opts.extensionDir}`,
+        `--load-extension=${opts.extensionDir}`,
+        `--host-resolver-rules=${opts.resolverRules}`,
+        '--ignore-certificate-errors',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-quic',
+      ],
+      viewport: { width: 1280, height: 800 },
+    });
+  } catch (err) {
+    await rm(profile, { recursive: true, force: true });
+    throw err;
+  }
+  try {
+    const sw = await watchServiceWorkers(context);
+    // Playwright's "serviceworker" event can miss an extension worker that started early;
+    // DevTools' registry cannot. Wait until ours runs, so every test starts from a ready extension.
+    const ours = await until(20_000, () => [...sw.versions.values()].find((v) => isExtensionWorker(v) && v.runningStatus === 'running'));
+    if (!ours) {
+      throw new Error('The extension did not start a service worker: is the build an MV3 extension with a background.service_worker?');
+    }
+    return new ChromiumSession(context, profile, new URL(ours.scriptURL).origin, sw);
+  } catch (err) {
+    await context.close().catch(() => {});
+    await rm(profile, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+const isExtensionWorker = (v: SwVersion) => v.scriptURL.startsWith('chrome-extension://') && v.status !== 'redundant';
+
+async function until<T>(timeout: number, check: () => T | undefined): Promise<T | undefined> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const v = check();
+    if (v !== undefined || Date.now() > deadline) return v;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+interface SwWatch { cdp: CDPSession; versions: Map<string, SwVersion> }
+
+/**
+ * Service-worker state as DevTools sees it, through a session on a blank tab kept for the purpose.
+ * Playwright's own Worker objects linger after a worker stops, so they cannot say if it runs.
+ */
+async function watchServiceWorkers(context: BrowserContext): Promise<SwWatch> {
+  const page = await context.newPage();
+  usedPages.add(page);
+  const cdp = await context.newCDPSession(page);
+  const versions = new Map<string, SwVersion>();
+  cdp.on('ServiceWorker.workerVersionUpdated', (e) => {
+    for (const v of e.versions) versions.set(v.versionId, v);
+  });
+  await cdp.send('ServiceWorker.enable');
+  return { cdp, versions };
+}
+
+export class ChromiumSession implements BrowserSession {
+  readonly browser = 'chromium' as const;
+  constructor(
+    readonly context: BrowserContext,
+    readonly profile: string,
+    readonly extensionOrigin: string,
+    private readonly sw: SwWatch,
+  ) {}
+
+  async newTab(): Promise<Tab> {
+    // A persistent context starts with one blank page: use it first.
+    const blank = this.context.pages().find((p) => p.url() === 'about:blank' && !usedPages.has(p));
+    const page = blank ?? (await this.context.newPage());
+    usedPages.add(page);
+    return new PwTab(page);
+  }
+
+  async extensionPage(path: string): Promise<Tab> {
+    const tab = await this.newTab();
+    await tab.goto(`${this.extensionOrigin}/${path.replace(/^\//, '')}`);
+    await tab.waitFor('body', { visible: false });
+    return tab;
+  }
+
+  /** Our extension's worker versions and their running status ("running", "stopped", …). */
+  async serviceWorkers(): Promise<SwVersion[]> {
+    await new Promise((r) => setTimeout(r, 50)); // let pending status events land
+    const { versions } = this.sw;
+    return [...versions.values()].filter((v) => v.scriptURL.startsWith(this.extensionOrigin) && v.status !== 'redundant');
+  }
+
+  async backgroundAlive(): Promise<boolean> {
+    return (await this.serviceWorkers()).some((v) => v.runningStatus === 'running');
+  }
+
+  /** Stops the extension's service worker, as the "Stop" button of chrome://serviceworker-internals. */
+  async stopServiceWorker(): Promise<void> {
+    const { cdp } = this.sw;
+    for (const v of await this.serviceWorkers()) {
+      if (v.runningStatus !== 'stopped') await cdp.send('ServiceWorker.stopWorker', { versionId: v.versionId });
+    }
+    const deadline = Date.now() + 10_000;
+    while ((await this.serviceWorkers()).some((v) => v.runningStatus !== 'stopped')) {
+      if (Date.now() > deadline) throw new Error('the service worker did not stop');
+    }
+  }
+
+  stopBackground(): Promise<void> {
+    return this.stopServiceWorker();
+  }
+
+  pids(): number[] {
+    return processesUsing(this.profile);
+  }
+
+  async close(): Promise<void> {
+    await this.context.close().catch(() => {});
+    await rm(this.profile, { recursive: true, force: true, maxRetries: 3 });
+  }
+}
+
+const usedPages = new WeakSet<object>();
+
+interface SwVersion { versionId: string; scriptURL: string; runningStatus: string; status: string }

@@ -1,0 +1,116 @@
+/**
+ * Steps of Mantle's user stories on top of the harness: keys for every user (made through the
+ * onboarding page), turning encryption on for a chat in the secure frame, typing there, and
+ * reading the decrypted message frames.
+ */
+import { expect } from 'vitest';
+import { ask, msg, onboard, openOptions, resetProfile, state, UI_PASS } from './keys/options';
+import { poll, relay, type Scope, type StoredMessage, type User } from './harness';
+
+export const COMPOSE_FRAME = 'iframe[data-mantle="compose"]';
+export const PASS = UI_PASS;
+const NAMES: Record<string, string> = { alice: 'Alice Smith', bob: 'Bob Jones', carol: 'Carol White' };
+export const email = (u: User) => `${u.name}@example.org`;
+
+interface Ready { users: string[]; fprs: Map<string, string> }
+const KEY = Symbol.for('mantle.e2e.keys');
+const g = globalThis as unknown as { [KEY]?: Ready };
+
+/** Every user has one own key and every other user's key, verified. Redone if a file reset a profile. */
+export async function withKeys(users: User[]): Promise<Map<string, string>> {
+  const ready = g[KEY];
+  if (ready && users.every((u) => ready.users.includes(u.name)) && (await intact(users, ready.fprs))) return ready.fprs;
+  const fprs = new Map<string, string>();
+  const armored = new Map<string, string>();
+  for (const u of users) {
+    await resetProfile(u);
+    const tab = await openOptions(u);
+    fprs.set(u.name, await onboard(tab, NAMES[u.name]!, PASS, email(u)));
+    armored.set(u.name, (await ask<{ armored: string }>(tab, 'keys.exportPublic', { fingerprint: fprs.get(u.name) })).armored);
+    await tab.close();
+  }
+  for (const u of users) {
+    const tab = await openOptions(u);
+    for (const other of users) {
+      if (other === u) continue;
+      await ask(tab, 'keys.importPublic', { input: { text: armored.get(other.name) } });
+      await ask(tab, 'keys.setVerified', { fingerprint: fprs.get(other.name), verified: true });
+    }
+    await tab.close();
+  }
+  g[KEY] = { users: users.map((u) => u.name), fprs };
+  return fprs;
+}
+
+async function intact(users: User[], fprs: Map<string, string>): Promise<boolean> {
+  for (const u of users) {
+    const tab = await openOptions(u);
+    const keys = (await state(tab)).keys.map((k) => k.fingerprint);
+    await tab.close();
+    if (![...fprs.values()].every((f) => keys.includes(f))) return false;
+  }
+  return true;
+}
+
+/** The secure composer of the user's open chat (the document inside Mantle's compose frame). */
+export function composer(u: User): Promise<Scope> {
+  return u.tab.frame(COMPOSE_FRAME);
+}
+
+/** Turns encryption on for the open chat, choosing these contacts, from the lock badge. */
+export async function encryptChat(u: User, contacts: string[]): Promise<Scope> {
+  let frame = await composer(u);
+  await frame.click('button.badge');
+  await frame.waitFor('.panel');
+  for (const name of contacts) {
+    await frame.evaluate((n) => {
+      const label = [...document.querySelectorAll<HTMLLabelElement>('label.contact')].find((l) => l.innerText.includes(n));
+      const box = label?.querySelector('input');
+      if (!box) throw new Error(`no contact ${n} in the setup panel`);
+      if (!box.checked) box.click();
+    }, name);
+  }
+  await frame.evaluate((label) => {
+    [...document.querySelectorAll<HTMLButtonElement>('.panel button')].find((b) => b.innerText.trim() === label)!.click();
+  }, msg('composeStart'));
+  frame = await composer(u);
+  await frame.waitFor('textarea');
+  return frame;
+}
+
+/** Types into the secure composer with real keys and presses Enter; resolves with the relay's record of all parts. */
+export async function sendSecure(u: User, text: string, how: 'type' | 'paste' = 'type'): Promise<StoredMessage[]> {
+  const { site, thread } = u.current;
+  const mine = () => relay().stored({ site, thread }).filter((m) => m.from === u.name);
+  const before = mine().length;
+  const frame = await composer(u);
+  if (how === 'type') await frame.type(text, 'textarea');
+  else {
+    // A paste arrives as one input event; typing thousands of characters key by key takes minutes.
+    await frame.click('textarea');
+    await frame.evaluate((t) => {
+      const area = document.querySelector('textarea')!;
+      area.value = t;
+      area.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+    }, text);
+  }
+  await frame.press('Enter');
+  const first = await poll(`${u.name}'s ciphertext to reach the relay`, 20_000, () => mine()[before]);
+  const total = Number(/^MNTL1 [MK] [0-9a-f]{8} \d{3}\/(\d{3}) /.exec(first.text)?.[1] ?? 1);
+  await poll(`all ${total} parts`, 20_000, () => mine().length >= before + total || undefined);
+  // The draft is cleared only once everything was sent.
+  await poll('the secure composer to clear', 10_000, () => frame.evaluate(() => document.querySelector('textarea')!.value === '') );
+  return mine().slice(before);
+}
+
+/** Waits until the message with this wire id shows `text` in its frame; returns the frame's text. */
+export async function seesDecrypted(u: User, wire: StoredMessage, text: string, timeout = 20_000): Promise<string> {
+  const id = /^MNTL1 [MK] ([0-9a-f]{8}) /.exec(wire.text)?.[1];
+  expect(id, 'stored text is Mantle wire format').toBeTruthy();
+  const selector = `iframe[data-mantle="message"][data-mantle-id="${id}"]`;
+  return poll(`${u.name} to see ${JSON.stringify(text)} decrypted`, timeout, async () => {
+    const frame = await u.tab.frame(selector, { timeout: 5_000 }).catch(() => null);
+    const shown = await frame?.evaluate(() => document.body.innerText).catch(() => '');
+    return shown?.includes(text) ? shown : undefined;
+  });
+}
