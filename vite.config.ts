@@ -13,7 +13,7 @@ export default defineConfig({
   root,
   publicDir: resolve(root, 'public'),
   resolve: { alias: { '@src': resolve(import.meta.dirname, 'src') } },
-  plugins: [preact(), crx({ manifest: manifestFor(source, browser) as ManifestV3Export, browser })],
+  plugins: [preact(), crx({ manifest: manifestFor(source, browser) as unknown as ManifestV3Export, browser })],
   build: {
     outDir: resolve(import.meta.dirname, 'dist', browser),
     emptyOutDir: true,

@@ -7,7 +7,6 @@ import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { ensureBrowsers } from './browsers.ts';
 import { buildExtension } from './build.ts';
-import { buildReplicas } from '../test/fixtures/build.ts';
 
 type BrowserName = 'chromium' | 'firefox';
 const args = process.argv.slice(2);
@@ -56,7 +55,6 @@ if (unit) {
   run('web-ext lint dist/firefox (0 errors required)', bin('web-ext'), ['lint', '--source-dir', 'dist/firefox', '--self-hosted']);
 }
 if (e2e) {
-  if (!(await step('build the site replicas (test/fixtures/dist)', () => buildReplicas()))) finish();
   for (const b of browsers)
     run(`end-to-end in ${b}`, bin('vitest'), ['run', '--config', 'test/e2e/vitest.config.ts'], { MANTLE_BROWSER: b });
 }

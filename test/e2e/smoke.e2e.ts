@@ -10,7 +10,7 @@ describe(`${browserName} › smoke`, () => {
     const alice = await user('alice');
     const origin = alice.session.extensionOrigin;
     expect(origin).toMatch(browserName === 'chromium' ? /^chrome-extension:\/\/[a-p]{32}$/ : /^moz-extension:\/\/[0-9a-f-]{36}$/);
-    expect(await alice.session.backgroundAlive()).toBe(true);
+    await poll('the background to run', 10_000, () => alice.session.backgroundAlive().then((up) => up || undefined));
   });
 
   test('the background restarts after being stopped', async () => {
