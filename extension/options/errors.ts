@@ -1,8 +1,10 @@
 /** Every keyring error code, and the background's own, mapped to a message that says what to do next. */
+import type { KeyringErrorCode } from '@src/keyring/errors';
 import { t, type MessageKey } from '../lib/i18n';
 import { RemoteError } from '../lib/messaging';
 
-const byCode: Record<string, MessageKey> = {
+// Typed by the keyring's codes, so a new code cannot land without a message.
+const keyringCodes: Record<KeyringErrorCode, MessageKey> = {
   'not-a-key': 'keysErrNotAKey',
   truncated: 'keysErrTruncated',
   checksum: 'keysErrChecksum',
@@ -26,6 +28,10 @@ const byCode: Record<string, MessageKey> = {
   'bad-query': 'keysErrBadQuery',
   network: 'keysErrNetwork',
   'bad-backup': 'keysErrBadBackup',
+};
+
+const byCode: Record<string, MessageKey> = {
+  ...keyringCodes,
   'no-reply': 'keysErrNoReply',
   forbidden: 'keysErrForbidden',
 };

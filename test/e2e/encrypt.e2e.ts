@@ -21,7 +21,8 @@ describe(`${browserName} › encrypted chats`, () => {
     for (const u of [alice, bob]) {
       const tab = await openOptions(u);
       await tab.evaluate(async () => {
-        const g = globalThis as unknown as { browser?: typeof chrome; chrome?: typeof chrome };
+        type Ext = { storage: { local: { remove(k: string): Promise<void> } } };
+        const g = globalThis as unknown as { browser?: Ext; chrome?: Ext };
         await (g.browser ?? g.chrome)!.storage.local.remove('bindings');
       });
       await tab.close();
@@ -48,6 +49,7 @@ describe(`${browserName} › encrypted chats`, () => {
 
   test('instagram: a long message is split into parts under 1,000 characters and reassembled', async () => {
     [alice, bob] = await twoUsers('instagram');
+    await encryptChat(alice, ['Bob Jones']);
     const long = Array.from({ length: 60 }, (_, i) => `line ${i}: the quick brown fox jumps over the lazy dog.`).join(' ');
     const parts = await sendSecure(alice, long, 'paste');
     expect(parts.length).toBeGreaterThan(1);

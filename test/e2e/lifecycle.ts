@@ -6,6 +6,14 @@
 import { rmSync } from 'node:fs';
 import { killAll } from './procs';
 
+function removeDir(dir: string): void {
+  try {
+    rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+  } catch (err) {
+    console.error(`e2e teardown: could not remove ${dir}:`, err);
+  }
+}
+
 interface Registry {
   closers: Map<string, () => Promise<void>>;
   /** What the exit hook must still kill and delete if close() never ran. */
@@ -31,7 +39,7 @@ export function onTeardown(
     process.on('exit', () => {
       for (const { pids, dirs } of registry.leftovers.values()) {
         killAll(pids());
-        for (const d of dirs) rmSync(d, { recursive: true, force: true });
+        for (const d of dirs) removeDir(d);
       }
     });
   }
@@ -56,7 +64,7 @@ export async function teardownAll(): Promise<void> {
   await run(last);
   for (const [k, { pids, dirs }] of [...registry.leftovers.entries()]) {
     killAll(pids());
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    for (const d of dirs) removeDir(d);
     registry.leftovers.delete(k);
   }
 }

@@ -60,6 +60,8 @@ export function composer(u: User): Promise<Scope> {
 /** Turns encryption on for the open chat, choosing these contacts, from the lock badge. */
 export async function encryptChat(u: User, contacts: string[]): Promise<Scope> {
   let frame = await composer(u);
+  await frame.waitFor('button.badge, textarea');
+  if (await frame.evaluate(() => !!document.querySelector('textarea'))) return frame;
   await frame.click('button.badge');
   await frame.waitFor('.panel');
   for (const name of contacts) {
@@ -108,9 +110,13 @@ export async function seesDecrypted(u: User, wire: StoredMessage, text: string, 
   const id = /^MNTL1 [MK] ([0-9a-f]{8}) /.exec(wire.text)?.[1];
   expect(id, 'stored text is Mantle wire format').toBeTruthy();
   const selector = `iframe[data-mantle="message"][data-mantle-id="${id}"]`;
+  let last = '';
   return poll(`${u.name} to see ${JSON.stringify(text)} decrypted`, timeout, async () => {
-    const frame = await u.tab.frame(selector, { timeout: 5_000 }).catch(() => null);
-    const shown = await frame?.evaluate(() => document.body.innerText).catch(() => '');
+    const frame = await u.tab.frame(selector, { timeout: 5_000 }).catch((e: Error) => ((last = String(e.message)), null));
+    const shown = await frame?.evaluate(() => document.body.innerText).catch((e: Error) => ((last = String(e.message)), ''));
+    if (shown !== undefined) last = shown.slice(0, 200);
     return shown?.includes(text) ? shown : undefined;
+  }).catch((e: Error) => {
+    throw new Error(`${e.message}; the frame showed: ${JSON.stringify(last)}`);
   });
 }

@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type CDPSession } from 'playwright-core';
-import { processesUsing } from '../procs';
+import { killAll, processesUsing } from '../procs';
 import { PwTab, type Tab } from '../tab';
 import type { BrowserSession, LaunchOptions } from './session';
 
@@ -47,7 +47,8 @@ export async function launchChromium(opts: LaunchOptions): Promise<ChromiumSessi
     if (!ours) {
       throw new Error('The extension did not start a service worker: is the build an MV3 extension with a background.service_worker?');
     }
-    return new ChromiumSession(context, profile, new URL(ours.scriptURL).origin, sw);
+    // Node gives non-special schemes an opaque ("null") origin: build it from the host.
+    return new ChromiumSession(context, profile, `chrome-extension://${new URL(ours.scriptURL).host}`, sw);
   } catch (err) {
     await context.close().catch(() => {});
     await rm(profile, { recursive: true, force: true });
@@ -141,7 +142,9 @@ export class ChromiumSession implements BrowserSession {
 
   async close(): Promise<void> {
     await this.context.close().catch(() => {});
-    await rm(this.profile, { recursive: true, force: true, maxRetries: 3 });
+    // A helper process can outlive close() by a moment and keep writing to the profile.
+    killAll(this.pids());
+    await rm(this.profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   }
 }
 

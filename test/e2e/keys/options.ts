@@ -93,15 +93,26 @@ export async function pickFile(tab: Tab, selector: string, name: string, bytes: 
   }, [selector, name, b64] as [string, string, string]);
 }
 
-/** Downloads are caught at the anchor click, so tests can read what the user would save. */
+/**
+ * Downloads are caught at the anchor click, so tests can read what the user would save. The blob
+ * is kept when its URL is made: the page's CSP (connect-src https:) forbids fetching blob: URLs.
+ */
 async function captureDownloads(tab: Tab): Promise<void> {
   await tab.evaluate(() => {
-    const w = window as unknown as { __mantleDownloads?: { name: string; href: string }[] };
+    type W = { __mantleDownloads?: { name: string; blob: Blob | undefined }[]; __mantleBlobs?: Map<string, Blob> };
+    const w = window as unknown as W;
     if (w.__mantleDownloads) return;
     w.__mantleDownloads = [];
+    const blobs = (w.__mantleBlobs = new Map());
+    const create = URL.createObjectURL.bind(URL);
+    URL.createObjectURL = (obj: Blob | MediaSource) => {
+      const url = create(obj);
+      if (obj instanceof Blob) blobs.set(url, obj);
+      return url;
+    };
     const click = HTMLAnchorElement.prototype.click;
     HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
-      if (this.download) w.__mantleDownloads!.push({ name: this.download, href: this.href });
+      if (this.download) w.__mantleDownloads!.push({ name: this.download, blob: blobs.get(this.href) });
       else click.call(this);
     };
   });
@@ -111,11 +122,11 @@ async function captureDownloads(tab: Tab): Promise<void> {
 export async function lastDownload(tab: Tab): Promise<{ name: string; text: string }> {
   return poll('a download', 10_000, () =>
     tab.evaluate(async () => {
-      const list = (window as unknown as { __mantleDownloads: { name: string; href: string }[] }).__mantleDownloads;
+      const list = (window as unknown as { __mantleDownloads: { name: string; blob: Blob | undefined }[] }).__mantleDownloads;
       const last = list[list.length - 1];
       if (!last) return undefined;
       list.length = 0;
-      return { name: last.name, text: await (await fetch(last.href)).text() };
+      return { name: last.name, text: last.blob ? await last.blob.text() : '' };
     }),
   );
 }
