@@ -8,6 +8,7 @@ import browser from 'webextension-polyfill';
 import { Keyring } from '@src/keyring';
 import type { Area } from '@src/keyring/types';
 import type { KeyInput, KeysLockState, KeysState } from '@src/protocol';
+import { forgetPlaintext } from './messages';
 import { handle, HandlerError } from './router';
 
 function area(storage: browser.Storage.StorageArea): Area {
@@ -93,6 +94,7 @@ handle('keys.unlock', async ({ passphrase, fingerprint }) => {
 });
 
 handle('keys.lock', async () => {
+  await forgetPlaintext();
   const kr = await keyring();
   await kr.lock();
   return lockState(kr);

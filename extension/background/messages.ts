@@ -14,7 +14,8 @@ import { handle, HandlerError, type Caller } from './router';
 import { recipientOf } from './compose';
 
 type MessageFrame = Extract<FrameRequest, { kind: 'message' }>;
-const memory = new Map<string, Rendered>();
+const memory = new Map<string, Outcome>();
+type NotText = Exclude<Rendered, { state: 'text' }>;
 
 async function hash(text: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
@@ -28,7 +29,7 @@ async function messageFrame(caller: Caller): Promise<MessageFrame> {
 }
 
 /** Joins the frame's parts into one OpenPGP message or key (or says what is missing). */
-function assemble(wire: string[]): { kind: 'msg' | 'key'; data: Uint8Array | string } | Rendered {
+function assemble(wire: string[]): { kind: 'msg' | 'key'; data: Uint8Array | string } | NotText {
   const a = assembleWire(wire);
   if ('error' in a) return { state: 'damaged', detail: a.error };
   if ('waiting' in a) {
@@ -40,8 +41,9 @@ function assemble(wire: string[]): { kind: 'msg' | 'key'; data: Uint8Array | str
   return a;
 }
 
-async function renderKey(data: Uint8Array | string): Promise<Rendered> {
-  const key = typeof data === 'string' ? await openpgp.readKey({ armoredKey: data }) : await openpgp.readKey({ binaryKey: data });
+async function renderKey(data: Uint8Array | string): Promise<NotText> {
+  const key = await (typeof data === 'string' ? openpgp.readKey({ armoredKey: data }) : openpgp.readKey({ binaryKey: data })).catch(() => null);
+  if (!key) return { state: 'damaged', detail: 'bad-key' };
   if (key.isPrivate()) return { state: 'damaged', detail: 'private-key' };
   const fingerprint = key.getFingerprint().toUpperCase();
   const user = (await key.getPrimaryUser().catch(() => null))?.user.userID;
@@ -53,43 +55,66 @@ async function renderKey(data: Uint8Array | string): Promise<Rendered> {
   return { state: 'key', name, fingerprint, known: same?.own ? 'own' : same ? 'same' : changed ? 'changed' : 'new' };
 }
 
-async function render(frame: MessageFrame): Promise<Rendered> {
+/** What decryption found, kept per session; the signer's trust is looked up fresh each time. */
+type Outcome =
+  | { state: 'text'; text: string; status: 'valid' | 'invalid' | 'unknown-signer' | 'unsigned'; signer?: string }
+  | NotText;
+
+/** Messages are at most 60,000 characters; anything far bigger is hostile (packet floods are slow). */
+const MAX_MESSAGE_BYTES = 1024 * 1024;
+
+async function decrypt(frame: MessageFrame): Promise<Outcome> {
   const assembled = assemble(frame.wire);
   if ('state' in assembled) return assembled;
   if (assembled.kind === 'key') return renderKey(assembled.data);
   const kr = await keyring();
   const decryptionKeys = await kr.decryptionKeys();
-  const keys = await kr.list();
-  const result = await decryptMessage({ data: assembled.data, decryptionKeys, verificationKeys: await kr.verificationKeys() });
+  const result = await decryptMessage({ data: assembled.data, decryptionKeys, verificationKeys: await kr.verificationKeys(), maxBytes: MAX_MESSAGE_BYTES });
   if (!result.ok) {
-    if (result.error === 'locked' || (result.error === 'not-for-you' && !decryptionKeys.length && keys.some((k) => k.own))) return { state: 'locked' };
+    if (result.error === 'locked') return { state: 'locked' };
     if (result.error === 'not-for-you') return { state: 'not-for-you' };
     return { state: 'damaged', detail: result.error };
   }
-  const sig = result.signature;
-  const signer = sig.signerFingerprint ? keys.find((k) => k.fingerprint === sig.signerFingerprint) : undefined;
-  const signature =
-    sig.status === 'valid' ? (signer?.verified || signer?.own ? 'verified' : 'unverified')
-    : sig.status === 'invalid' ? 'bad'
-    : sig.status === 'unknown-signer' ? 'unknown-signer'
-    : 'unsigned';
-  return { state: 'text', text: result.text, signature, signer: signer ? recipientOf(signer).name : undefined, own: frame.own };
+  return { state: 'text', text: result.text, status: result.signature.status, signer: result.signature.signerFingerprint };
 }
 
-/** Only final outcomes are cached: "locked" and "waiting" change as the user acts. */
-const cacheable = (r: Rendered) => r.state === 'text' || r.state === 'damaged' || r.state === 'not-for-you';
+async function present(o: Outcome, frame: MessageFrame): Promise<Rendered> {
+  if (o.state !== 'text') return o;
+  const signer = o.signer ? (await (await keyring()).list()).find((k) => k.fingerprint === o.signer) : undefined;
+  const signature =
+    o.status === 'valid' ? (signer?.verified || signer?.own ? 'verified' : 'unverified')
+    : o.status === 'invalid' ? 'bad'
+    : o.status;
+  return { state: 'text', text: o.text, signature, signer: signer ? recipientOf(signer).name : undefined, own: frame.own };
+}
+
+/** Only final outcomes are cached: "locked" and "waiting" change as the user acts; keys are cheap. */
+const cacheable = (o: Outcome) => o.state === 'text' || o.state === 'damaged' || o.state === 'not-for-you';
+
+/** Forgets every decrypted message: locking must make plaintext unreadable again. */
+export async function forgetPlaintext(): Promise<void> {
+  memory.clear();
+  const stale = Object.keys(await browser.storage.session.get(null)).filter((k) => k.startsWith('plain:'));
+  if (stale.length) await browser.storage.session.remove(stale);
+}
 
 handle('message.open', async (_, caller) => {
   const frame = await messageFrame(caller);
-  const key = `plain:${await hash(frame.wire.join('\n'))}`;
-  const cached = memory.get(key) ?? ((await browser.storage.session.get(key))[key] as Rendered | undefined);
-  if (cached) return cached;
-  const rendered = await render(frame);
-  if (cacheable(rendered)) {
-    memory.set(key, rendered);
-    await browser.storage.session.set({ [key]: rendered });
+  const kr = await keyring();
+  if ((await kr.unlocked()).length === 0) {
+    await forgetPlaintext();
+    return present(await decrypt(frame), frame);
   }
-  return rendered;
+  const key = `plain:${await hash(frame.wire.join('\n'))}`;
+  let outcome = memory.get(key) ?? ((await browser.storage.session.get(key))[key] as Outcome | undefined);
+  if (!outcome) {
+    outcome = await decrypt(frame);
+    if (cacheable(outcome)) {
+      memory.set(key, outcome);
+      await browser.storage.session.set({ [key]: outcome });
+    }
+  }
+  return present(outcome, frame);
 });
 
 handle('message.importKey', async ({ confirmKeyChange }, caller) => {

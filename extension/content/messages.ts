@@ -8,6 +8,7 @@ import browser from 'webextension-polyfill';
 import type { BubbleStyle, FrameLayout } from '@src/protocol';
 import type { MessageView, SiteAdapter } from '@src/sites/types';
 import { ask } from '../lib/messaging';
+import { alive, onOrphaned } from './lifecycle';
 import { detect } from './detect';
 
 interface Group { total: number; parts: Map<number, string>; host: MessageView | null; hostIndex: number; token: string }
@@ -23,7 +24,13 @@ export class MessageRenderer {
   constructor(private readonly adapter: SiteAdapter) {}
 
   start(): void {
-    new MutationObserver(() => this.schedule()).observe(document.documentElement, { childList: true, subtree: true, characterData: true });
+    const observer = new MutationObserver(() => this.schedule());
+    observer.observe(document.documentElement, { childList: true, subtree: true, characterData: true });
+    onOrphaned(() => {
+      observer.disconnect();
+      // Show the ciphertext again rather than leave empty bubbles.
+      for (const el of document.querySelectorAll<HTMLElement>('[data-mantle-hidden]')) el.style.display = '';
+    });
     this.schedule();
   }
 
@@ -42,7 +49,7 @@ export class MessageRenderer {
   }
 
   private schedule(): void {
-    if (this.scheduled) return;
+    if (this.scheduled || !alive()) return;
     this.scheduled = true;
     requestAnimationFrame(() => {
       this.scheduled = false;
@@ -86,6 +93,7 @@ export class MessageRenderer {
   /** A later part of a message shown in its first part's bubble: hide its row. */
   private collapse(msg: MessageView): void {
     msg.row.style.display = 'none';
+    msg.row.dataset.mantleHidden = '';
     this.frameIn(msg)?.remove();
   }
 
@@ -109,6 +117,7 @@ export class MessageRenderer {
     frame.style.cssText = `display:block;border:0;margin:0;padding:0;background:transparent;width:100%;min-width:120px;max-width:100%;height:${height}px;color-scheme:${style.dark ? 'dark' : 'light'};`;
     this.frameIn(msg)?.remove();
     msg.text.style.display = 'none';
+    msg.text.dataset.mantleHidden = '';
     msg.text.after(frame);
     if (group.token) this.frames.delete(group.token);
     group.token = token;

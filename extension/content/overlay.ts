@@ -8,6 +8,7 @@ import browser from 'webextension-polyfill';
 import type { FrameLayout } from '@src/protocol';
 import type { SiteAdapter } from '@src/sites/types';
 import { ask } from '../lib/messaging';
+import { alive, onOrphaned } from './lifecycle';
 
 type Mode = 'badge' | 'cover' | 'panel';
 const BADGE = { width: 92, height: 30 };
@@ -28,7 +29,12 @@ export class ComposeOverlay {
   constructor(private readonly adapter: SiteAdapter) {}
 
   start(): void {
-    new MutationObserver(() => this.schedule()).observe(document.documentElement, { childList: true, subtree: true });
+    const observer = new MutationObserver(() => this.schedule());
+    observer.observe(document.documentElement, { childList: true, subtree: true });
+    onOrphaned(() => {
+      observer.disconnect();
+      this.resize.disconnect();
+    });
     addEventListener('scroll', () => this.schedule(), { capture: true, passive: true });
     addEventListener('resize', () => this.schedule(), { passive: true });
     this.schedule();
@@ -57,7 +63,7 @@ export class ComposeOverlay {
   }
 
   private schedule(): void {
-    if (this.scheduled) return;
+    if (this.scheduled || !alive()) return;
     this.scheduled = true;
     requestAnimationFrame(() => {
       this.scheduled = false;

@@ -4,6 +4,7 @@ import browser from 'webextension-polyfill';
 import type { TabStatus } from '@src/protocol';
 import { t } from '../lib/i18n';
 import { askTab } from '../lib/messaging';
+import { LockControl } from './lock';
 import '../lib/page.css';
 
 type View = { kind: 'loading' } | { kind: 'unsupported' } | { kind: 'status'; status: TabStatus };
@@ -39,6 +40,7 @@ function Popup() {
     <main id="mantle-popup" style={{ width: '20rem', padding: '0.8rem' }}>
       <h1>{t('brand')}</h1>
       <Status view={view} />
+      <LockControl />
       <button type="button" onClick={() => void browser.runtime.openOptionsPage()}>
         {t('openOptions')}
       </button>

@@ -1,0 +1,39 @@
+/**
+ * An updated or reloaded extension leaves this content script orphaned: its frames are dead and
+ * it can no longer reach the background. It must then stop acting at once, remove what it put on
+ * the page, and tell the user to reload — never keep a half-working composer around.
+ */
+import browser from 'webextension-polyfill';
+
+let orphaned = false;
+const cleanups: (() => void)[] = [];
+
+export function alive(): boolean {
+  if (orphaned) return false;
+  let id: string | undefined;
+  try {
+    id = browser.runtime?.id;
+  } catch {
+    id = undefined;
+  }
+  if (id) return true;
+  orphan();
+  return false;
+}
+
+export function onOrphaned(cleanup: () => void): void {
+  cleanups.push(cleanup);
+}
+
+function orphan(): void {
+  orphaned = true;
+  for (const c of cleanups) c();
+  for (const frame of document.querySelectorAll('iframe[data-mantle]')) frame.remove();
+  // Plain page DOM on purpose: the extension's own pages can no longer be loaded from here.
+  const note = document.createElement('div');
+  note.setAttribute('role', 'alert');
+  note.dataset.mantleOrphaned = '';
+  note.textContent = 'Mantle was updated or reloaded. Reload this tab to keep encrypting; until then Mantle does nothing here.';
+  note.style.cssText = 'position:fixed;z-index:2147483647;left:50%;top:12px;transform:translateX(-50%);background:#b91c1c;color:#fff;padding:8px 14px;border-radius:8px;font:14px system-ui,sans-serif;';
+  document.documentElement.append(note);
+}
