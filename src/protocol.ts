@@ -33,6 +33,8 @@ export interface BackgroundApi {
   'compose.send': { req: { text: string }; res: { parts: number } };
   /** Post the user's own public key into the chat, in the same transport. */
   'compose.shareKey': { req: Record<string, never>; res: { parts: number } };
+  /** The popup asks how the active tab's chat is encrypted (site and id come from its content script). */
+  'popup.chat': { req: { site: SiteId; conversationId: string }; res: ChatState };
   /** A message frame asks for its decrypted content. */
   'message.open': { req: Record<string, never>; res: Rendered };
   /** A message frame imports the public key shared in its bubble. */
@@ -132,6 +134,7 @@ export const allowedSenders: { [K in keyof BackgroundApi]: readonly Context[] } 
   'compose.bind': ['compose'],
   'compose.send': ['compose'],
   'compose.shareKey': ['compose'],
+  'popup.chat': ['popup'],
   'message.open': ['message'],
   'message.importKey': ['message'],
   'keys.state': ['options'],

@@ -56,6 +56,11 @@ handle('compose.state', async (_, caller) => {
   return state(frame.site, frame.conversation.id);
 });
 
+handle('popup.chat', async ({ site, conversationId }) => {
+  if (!adapters.some((a) => a.id === site)) throw new HandlerError('bad-site');
+  return state(site, String(conversationId));
+});
+
 handle('compose.bind', async ({ enabled, recipients }, caller) => {
   const { frame } = await composeFrame(caller);
   const kr = await keyring();

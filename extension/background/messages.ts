@@ -8,6 +8,7 @@ import * as openpgp from 'openpgp';
 import type { FrameRequest, Rendered } from '@src/protocol';
 import { decryptMessage } from '@src/crypto';
 import { assembleWire } from '@src/wire';
+import { getBinding, setBinding } from './bindings';
 import { frameOf } from './frames';
 import { keyring } from './keys';
 import { handle, HandlerError, type Caller } from './router';
@@ -125,5 +126,15 @@ handle('message.importKey', async ({ confirmKeyChange }, caller) => {
   const rendered = await renderKey(assembled.data);
   const confirm = confirmKeyChange && rendered.state === 'key' ? [rendered.fingerprint] : [];
   await kr.importPublic(assembled.data, { confirmKeyChange: confirm });
-  return renderKey(assembled.data);
+  const after = await renderKey(assembled.data);
+  // "Import and use for this chat": the shared key joins the chat's recipients.
+  if (after.state === 'key' && (after.known === 'same' || after.known === 'new')) await addRecipient(frame, after.fingerprint);
+  return after;
 });
+
+async function addRecipient(frame: MessageFrame, fingerprint: string): Promise<void> {
+  const { site, conversation } = frame;
+  const binding = await getBinding(site, conversation.id);
+  const recipients = [...new Set([...(binding?.recipients ?? []), fingerprint])];
+  await setBinding(site, conversation.id, { enabled: true, recipients, title: conversation.title, updated: Date.now() });
+}

@@ -12,6 +12,7 @@ import { ask, RemoteError } from '../lib/messaging';
 import { claimFrame } from './claim';
 import { Setup } from './setup';
 import { errorText } from './errors';
+import { Unlock } from './unlock';
 import './frame.css';
 
 type Chat = Extract<FrameRequest, { kind: 'compose' }>;
@@ -33,7 +34,23 @@ function Editor({ chat, state, onState }: { chat: Chat; state: ChatState; onStat
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
   const [menu, setMenu] = useState(false);
+  const [confirmOff, setConfirmOff] = useState(false);
+  const [focusLost, setFocusLost] = useState(false);
+  const lastKey = useRef(0);
   const area = useRef<HTMLTextAreaElement>(null);
+
+  // Mailvelope's lesson: if focus leaves the secure editor right after typing, something may be
+  // stealing keystrokes (a fake composer over ours). Tell the user instead of failing silently.
+  useEffect(() => {
+    const blur = () => {
+      if (Date.now() - lastKey.current < 1500) {
+        setFocusLost(true);
+        layout({ action: 'focus-lost' });
+      }
+    };
+    addEventListener('blur', blur);
+    return () => removeEventListener('blur', blur);
+  }, []);
 
   useEffect(() => {
     layout({ action: 'mode', mode: 'cover' });
@@ -90,6 +107,8 @@ function Editor({ chat, state, onState }: { chat: Chat; state: ChatState; onStat
           disabled={busy}
           onInput={(e) => edit(e.currentTarget.value)}
           onKeyDown={(e) => {
+            lastKey.current = Date.now();
+            setFocusLost(false);
             if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
               e.preventDefault();
               void send();
@@ -101,13 +120,28 @@ function Editor({ chat, state, onState }: { chat: Chat; state: ChatState; onStat
       <div class="recipients" data-mantle-recipients>{t('composeTo', names)}</div>
       {busy && <div role="status" class="status">{t('composeSending')}</div>}
       {error && <div role="alert" class="error">{error}</div>}
-      {menu && (
+      {focusLost && <div role="alert" class="error" data-mantle-focus-lost>{t('composeFocusLost')}</div>}
+      {state.locked && (
+        <Unlock label={t('composeUnlockTitle')} onUnlocked={() => {
+          setError('');
+          onState({ ...state, locked: false });
+          area.current?.focus();
+        }} />
+      )}
+      {confirmOff && (
+        <div role="alertdialog" aria-label={t('composeTurnOff')} class="menu">
+          <p class="error">{t('composeTurnedOffConfirm')}</p>
+          <div class="actions">
+            <button type="button" class="danger" onClick={() => void ask('compose.bind', { enabled: false, recipients: [] }).then(onState, (e) => setError(errorText(e)))}>{t('composeTurnOff')}</button>
+            <button type="button" autoFocus onClick={() => setConfirmOff(false)}>{t('composeCancel')}</button>
+          </div>
+        </div>
+      )}
+      {menu && !confirmOff && (
         <div class="menu" role="menu">
           <button role="menuitem" type="button" onClick={() => void ask('compose.shareKey', {}).then(() => setMenu(false), (e) => setError(errorText(e)))}>{t('composeShareKey')}</button>
           <button role="menuitem" type="button" onClick={() => onState(null)}>{t('composeChangeRecipients')}</button>
-          <button role="menuitem" type="button" class="danger" onClick={() => {
-            if (confirm(t('composeTurnedOffConfirm'))) void ask('compose.bind', { enabled: false, recipients: [] }).then(onState);
-          }}>{t('composeTurnOff')}</button>
+          <button role="menuitem" type="button" class="danger" onClick={() => setConfirmOff(true)}>{t('composeTurnOff')}</button>
         </div>
       )}
     </div>
@@ -129,7 +163,7 @@ function Compose() {
 
   if (chat === 'refused') return <p class="refused" role="alert">{t('frameRefused')}</p>;
   if (!chat || !state) return null;
-  if (setup || (!state.enabled && setup)) {
+  if (setup) {
     return <Setup state={state} onDone={(s) => { setSetup(false); if (s) setState(s); }} />;
   }
   if (!state.enabled) return <Badge onOpen={() => setSetup(true)} />;

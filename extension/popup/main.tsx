@@ -1,20 +1,24 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
-import type { TabStatus } from '@src/protocol';
+import type { ChatState, TabStatus } from '@src/protocol';
 import { t } from '../lib/i18n';
-import { askTab } from '../lib/messaging';
+import { ask, askTab } from '../lib/messaging';
 import { LockControl } from './lock';
 import '../lib/page.css';
 
-type View = { kind: 'loading' } | { kind: 'unsupported' } | { kind: 'status'; status: TabStatus };
+type View = { kind: 'loading' } | { kind: 'unsupported' } | { kind: 'status'; status: TabStatus; chat: ChatState | null };
 
 /** The popup asks the active tab's content script; no answer means Mantle does not run there. */
 async function load(): Promise<View> {
   const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
   if (tab?.id === undefined) return { kind: 'unsupported' };
   try {
-    return { kind: 'status', status: await askTab(tab.id, 'page.status', {}) };
+    const status = await askTab(tab.id, 'page.status', {});
+    const chat = status.site && status.conversation
+      ? await ask('popup.chat', { site: status.site, conversationId: status.conversation.id }).catch(() => null)
+      : null;
+    return { kind: 'status', status, chat };
   } catch {
     return { kind: 'unsupported' };
   }
@@ -29,6 +33,23 @@ function Status({ view }: { view: View }) {
     <div role="status">
       <p>{t('popupSupported', s.siteName ?? '')}</p>
       <p>{s.conversation ? t('popupConversation', s.conversation.title) : t('popupNoConversation')}</p>
+      {view.chat && <Chat chat={view.chat} />}
+    </div>
+  );
+}
+
+function Chat({ chat }: { chat: ChatState }) {
+  if (!chat.enabled) return <p class="warn" data-encryption="off">{t('popupEncryptionOff')}</p>;
+  return (
+    <div data-encryption="on">
+      <p class="ok">{t('popupEncryptionOn')}</p>
+      <ul>
+        {chat.recipients.map((r) => (
+          <li key={r.fingerprint}>
+            {r.name} <span class={r.verified ? 'ok' : 'warn'}>{r.verified ? t('popupVerified') : t('popupUnverified')}</span>
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }
