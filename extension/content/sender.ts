@@ -28,10 +28,9 @@ async function until(check: () => boolean, ms: number): Promise<boolean> {
   return check();
 }
 
+/** Lexical reads the document selection; putting it in the editor is all it needs. */
 function selectAll(box: HTMLElement): void {
-  box.focus();
-  const sel = getSelection();
-  sel?.selectAllChildren(box);
+  getSelection()?.selectAllChildren(box);
 }
 
 function insert(box: HTMLElement, text: string): void {
@@ -52,9 +51,29 @@ function pressEnter(box: HTMLElement): void {
   box.dispatchEvent(new KeyboardEvent('keyup', init));
 }
 
+/**
+ * The site's editor is made inert while Mantle fills and sends it: otherwise the browser (Firefox
+ * always, Chromium on focus()) moves keyboard focus into it, and whatever the user keeps typing
+ * would land in the page's editor as plaintext. Inert, it cannot take focus, yet still accepts
+ * the scripted input events, so focus stays in Mantle's frame throughout.
+ */
+async function withInert<T>(box: HTMLElement, fn: () => Promise<T>): Promise<T> {
+  const was = box.inert;
+  box.inert = true;
+  try {
+    return await fn();
+  } finally {
+    box.inert = was;
+  }
+}
+
 async function sendOne(adapter: SiteAdapter, part: string): Promise<void> {
   const box = adapter.composeBox(document);
   if (!box) throw new SendError('no-compose-box');
+  await withInert(box, () => fillAndSend(adapter, box, part));
+}
+
+async function fillAndSend(adapter: SiteAdapter, box: HTMLElement, part: string): Promise<void> {
   selectAll(box);
   await frame();
   insert(box, part);

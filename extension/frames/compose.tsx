@@ -158,6 +158,11 @@ function Compose() {
       if (!frame || frame.kind !== 'compose') return setChat('refused');
       setChat(frame);
       setState(await ask('compose.state', {}));
+      // Bindings and the lock change elsewhere too (popup, options, a key imported from a bubble).
+      browser.storage.onChanged.addListener((changes) => {
+        if (Object.keys(changes).some((k) => k === 'bindings' || k === 'mantle.keyring' || k === 'mantle.keyring.unlocked'))
+          void ask('compose.state', {}).then(setState, () => undefined);
+      });
     });
   }, []);
 

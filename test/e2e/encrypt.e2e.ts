@@ -1,11 +1,24 @@
-// Issue 4: encrypted conversations on Messenger and Instagram. The user types only in Mantle's
+// Issue 4 (and WhatsApp from issue 6): encrypted conversations. The user types only in Mantle's
 // frame; the relay (what the platform stores) holds only ciphertext; the other side reads it.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { browserName, relay, twoUsers, user, type Site, type User } from './harness';
 import { openOptions } from './keys/options';
-import { encryptChat, seesDecrypted, sendSecure, withKeys } from './mantle';
+import { encryptChat, expectNoLeak, seesDecrypted, sendSecure, signatureOf, withKeys } from './mantle';
 
-const sites: Site[] = ['messenger', 'instagram'];
+const sites: Site[] = ['messenger', 'instagram', 'whatsapp'];
+
+/** Other files share these profiles and type into the site's own box: unbind every chat. */
+export async function unbindAll(users: User[]): Promise<void> {
+  for (const u of users) {
+    const tab = await openOptions(u);
+    await tab.evaluate(async () => {
+      type Ext = { storage: { local: { remove(k: string): Promise<void> } } };
+      const g = globalThis as unknown as { browser?: Ext; chrome?: Ext };
+      await (g.browser ?? g.chrome)!.storage.local.remove('bindings');
+    });
+    await tab.close();
+  }
+}
 
 describe(`${browserName} › encrypted chats`, () => {
   let alice: User;
@@ -15,45 +28,70 @@ describe(`${browserName} › encrypted chats`, () => {
     [alice, bob] = await Promise.all([user('alice'), user('bob')]);
     await withKeys([alice, bob]);
   });
+  afterAll(() => unbindAll([alice, bob]));
 
-  afterAll(async () => {
-    // Other files share these profiles and type into the site's own box: unbind the chats.
-    for (const u of [alice, bob]) {
-      const tab = await openOptions(u);
-      await tab.evaluate(async () => {
-        type Ext = { storage: { local: { remove(k: string): Promise<void> } } };
-        const g = globalThis as unknown as { browser?: Ext; chrome?: Ext };
-        await (g.browser ?? g.chrome)!.storage.local.remove('bindings');
-      });
-      await tab.close();
-    }
-  });
-
-  test.each(sites)('%s: alice sends an encrypted message; the relay holds only ciphertext; bob reads it', async (site) => {
+  test.each(sites)('%s: alice sends, the relay holds only ciphertext, bob reads it verified and replies', async (site) => {
     [alice, bob] = await twoUsers(site);
     await encryptChat(alice, ['Bob Jones']);
-    const secret = `Meet at the old library at 7, ${site} ${browserName} ✓ 🎉`;
+    const secret = `Meet at the old library at 7, ${site} ${browserName} ✓ 🎉\nsecond line`;
     const parts = await sendSecure(alice, secret);
+    for (const p of parts) expect(p.text).toMatch(/^MNTL1 M [0-9a-f]{8} \d{3}\/\d{3} [A-Za-z0-9+/]+=*$/);
+    expectNoLeak(secret);
 
-    for (const p of parts) {
-      expect(p.text).toMatch(/^MNTL1 M [0-9a-f]{8} \d{3}\/\d{3} [A-Za-z0-9+/]+=*$/);
-      expect(p.text).not.toContain('library');
-    }
-    expect(relay().stored().some((m) => m.text.includes('old library'))).toBe(false);
-
-    const shown = await seesDecrypted(bob, parts[0]!, secret);
-    expect(shown).toContain('Alice Smith');
+    const shown = await seesDecrypted(bob, parts[0]!, 'second line');
+    expect(shown).toContain(secret.split('\n')[0]);
+    expect(await signatureOf(bob, parts[0]!)).toBe('verified');
     // Every message is also encrypted to the sender: alice reads her own.
-    await seesDecrypted(alice, parts[0]!, secret);
+    await seesDecrypted(alice, parts[0]!, 'old library');
+
+    await encryptChat(bob, ['Alice Smith']);
+    const reply = `Yes, see you there — bob on ${site}`;
+    const replyParts = await sendSecure(bob, reply);
+    expectNoLeak(reply);
+    await seesDecrypted(alice, replyParts[0]!, reply);
+    expect(await signatureOf(alice, replyParts[0]!)).toBe('verified');
   });
 
-  test('instagram: a long message is split into parts under 1,000 characters and reassembled', async () => {
+  test('instagram: a 3,000-character message is split into parts under 1,000 characters and reassembled', async () => {
     [alice, bob] = await twoUsers('instagram');
     await encryptChat(alice, ['Bob Jones']);
-    const long = Array.from({ length: 60 }, (_, i) => `line ${i}: the quick brown fox jumps over the lazy dog.`).join(' ');
+    const long = Array.from({ length: 62 }, (_, i) => `line ${String(i).padStart(2, '0')}: the quick brown fox jumps over the dog.`).join(' ');
+    expect(long.length).toBeGreaterThanOrEqual(3000);
     const parts = await sendSecure(alice, long, 'paste');
     expect(parts.length).toBeGreaterThan(1);
     for (const p of parts) expect(p.text.length).toBeLessThanOrEqual(1000);
-    await seesDecrypted(bob, parts[0]!, 'line 59: the quick brown fox');
+    expectNoLeak(long);
+    const shown = await seesDecrypted(bob, parts[0]!, 'line 61: the quick brown fox');
+    expect(shown).toContain(long);
+  });
+
+  test('whatsapp: every part stays short enough that "Read more" never cuts it', async () => {
+    [alice, bob] = await twoUsers('whatsapp');
+    await encryptChat(alice, ['Bob Jones']);
+    const text = 'WhatsApp keeps long texts behind Read more. '.repeat(20);
+    const parts = await sendSecure(alice, text, 'paste');
+    for (const p of parts) expect([...p.text].length).toBeLessThanOrEqual(768);
+    await seesDecrypted(bob, parts[0]!, text.trim());
+  });
+});
+
+describe(`${browserName} › group of three`, () => {
+  let users: User[] = [];
+  beforeAll(async () => {
+    users = await Promise.all([user('alice'), user('bob'), user('carol')]);
+    await withKeys(users);
+  });
+  afterAll(() => unbindAll(users));
+
+  test.each(['messenger', 'whatsapp'] as Site[])('%s: alice writes to the group; bob and carol both read it', async (site) => {
+    const [alice, bob, carol] = users as [User, User, User];
+    const group = relay().threads(site, 'alice').find((t) => t.participants.length === 3)!;
+    await Promise.all([alice, bob, carol].map((u) => u.open(site, site === 'whatsapp' ? group.title : group.id)));
+    await encryptChat(alice, ['Bob Jones', 'Carol White']);
+    const secret = `Group plans for ${site}: picnic on Saturday`;
+    const parts = await sendSecure(alice, secret);
+    expectNoLeak(secret);
+    await seesDecrypted(bob, parts[0]!, secret);
+    await seesDecrypted(carol, parts[0]!, secret);
   });
 });

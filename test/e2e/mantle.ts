@@ -86,7 +86,15 @@ export async function sendSecure(u: User, text: string, how: 'type' | 'paste' = 
   const mine = () => relay().stored({ site, thread }).filter((m) => m.from === u.name);
   const before = mine().length;
   const frame = await composer(u);
-  if (how === 'type') await frame.type(text, 'textarea');
+  if (how === 'type') {
+    // Enter sends; a new line is Shift+Enter, as on the sites.
+    const lines = text.split('\n');
+    await frame.click('textarea');
+    for (const [i, line] of lines.entries()) {
+      if (i > 0) await frame.press('Shift+Enter');
+      await frame.type(line);
+    }
+  }
   else {
     // A paste arrives as one input event; typing thousands of characters key by key takes minutes.
     await frame.click('textarea');
@@ -119,4 +127,33 @@ export async function seesDecrypted(u: User, wire: StoredMessage, text: string, 
   }).catch((e: Error) => {
     throw new Error(`${e.message}; the frame showed: ${JSON.stringify(last)}`);
   });
+}
+
+/** Neither the plaintext nor any 8-character piece of it is anywhere in what the platform stored. */
+export function expectNoLeak(plaintext: string): void {
+  const stored = relay().stored().map((m) => m.text).join('\n');
+  const chars = [...plaintext];
+  for (let i = 0; i + 8 <= chars.length; i++) {
+    const piece = chars.slice(i, i + 8).join('');
+    if (stored.includes(piece)) throw new Error(`the relay stored plaintext: ${JSON.stringify(piece)}`);
+  }
+}
+
+/** The signature state shown under a decrypted message (verified, unverified, bad, …). */
+export async function signatureOf(u: User, wire: StoredMessage): Promise<string | null> {
+  const id = /^MNTL1 [MK] ([0-9a-f]{8}) /.exec(wire.text)?.[1];
+  const frame = await u.tab.frame(`iframe[data-mantle="message"][data-mantle-id="${id}"]`);
+  return frame.evaluate(() => document.querySelector('[data-signature]')?.getAttribute('data-signature') ?? null);
+}
+
+/** The last error the secure composer shows, once it shows one. */
+export async function composerError(u: User): Promise<string> {
+  const frame = await composer(u);
+  await frame.waitFor('[role="alert"]');
+  return frame.text('[role="alert"]');
+}
+
+/** The text still in the secure composer (the draft). */
+export async function draft(u: User): Promise<string> {
+  return (await composer(u)).evaluate(() => document.querySelector('textarea')?.value ?? '');
 }
