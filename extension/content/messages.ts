@@ -4,12 +4,12 @@
  * the background for the plaintext. Multi-part messages are shown once, in their first part's
  * bubble; the other parts' bubbles are collapsed.
  */
-import browser from 'webextension-polyfill';
 import type { BubbleStyle, FrameLayout } from '@src/protocol';
 import type { MessageView, SiteAdapter } from '@src/sites/types';
 import { ask } from '../lib/messaging';
 import { alive, onOrphaned } from './lifecycle';
 import { detect } from './detect';
+import { createFrame } from './frame';
 
 interface Group { total: number; parts: Map<number, string>; host: MessageView | null; hostIndex: number; token: string }
 
@@ -108,12 +108,11 @@ export class MessageRenderer {
     const style = bubbleStyle(msg.text);
     const height = Math.max(msg.text.offsetHeight, 18);
     const { token } = await ask('content.frameToken', { kind: 'message', site: this.adapter.id, conversation, wire, own: msg.own, sender: msg.sender, style });
-    const frame = document.createElement('iframe');
-    frame.src = `${browser.runtime.getURL('frames/message.html')}#${token}`;
-    frame.dataset.mantle = 'message';
+    const frame = createFrame('message', token, () => {
+      if (group.token === token && frame.isConnected) void this.show(conversation, group, id);
+    });
     // The wire message id: lets the user's tools (and tests) tell which message a frame shows.
     frame.dataset.mantleId = id;
-    frame.title = 'Mantle';
     frame.style.cssText = `display:block;border:0;margin:0;padding:0;background:transparent;width:100%;min-width:120px;max-width:100%;height:${height}px;color-scheme:${style.dark ? 'dark' : 'light'};`;
     this.frameIn(msg)?.remove();
     msg.text.style.display = 'none';

@@ -4,10 +4,10 @@
  * positioning, re-measured whenever the page changes, scrolls or resizes. A new chat (SPA
  * navigation) gets a new frame, bound by the background to that chat.
  */
-import browser from 'webextension-polyfill';
 import type { FrameLayout } from '@src/protocol';
 import type { SiteAdapter } from '@src/sites/types';
 import { ask } from '../lib/messaging';
+import { createFrame } from './frame';
 import { alive, onOrphaned } from './lifecycle';
 
 type Mode = 'badge' | 'cover' | 'panel';
@@ -109,10 +109,11 @@ export class ComposeOverlay {
 
   private async create(conversation: { id: string; title: string }): Promise<void> {
     const { token } = await ask('content.frameToken', { kind: 'compose', site: this.adapter.id, conversation });
-    const frame = document.createElement('iframe');
-    frame.src = `${browser.runtime.getURL('frames/compose.html')}#${token}`;
-    frame.dataset.mantle = 'compose';
-    frame.title = 'Mantle';
+    const frame = createFrame('compose', token, () => {
+      if (this.frame !== frame) return;
+      this.remove();
+      this.schedule();
+    });
     frame.setAttribute('allow', 'clipboard-write');
     // Fixed and topmost, with every page style that could hide or shrink it overridden.
     frame.style.cssText =
