@@ -35,7 +35,8 @@ async function state(site: SiteId, id: string): Promise<ChatState> {
   const contacts = keys.filter((k) => !k.own && k.hasEncryption && k.status === 'valid').map(recipientOf);
   const recipients = (binding?.recipients ?? []).flatMap((f) => keys.filter((k) => k.fingerprint === f).map(recipientOf));
   return {
-    enabled: !!binding?.enabled && recipients.length > 0,
+    // Stays on even if its recipients' keys were deleted: the composer then refuses to send.
+    enabled: !!binding?.enabled,
     recipients,
     contacts,
     ownKey: own ? recipientOf(own) : null,
@@ -84,6 +85,9 @@ handle('compose.send', async ({ text }, caller) => {
   const binding = await getBinding(frame.site, frame.conversation.id);
   if (!binding?.enabled || !binding.recipients.length) throw new HandlerError('no-recipients');
   const kr = await keyring();
+  const known = new Set((await kr.list()).map((k) => k.fingerprint));
+  // A chat whose every contact key was deleted has nobody to encrypt to: say so, not "missing key".
+  if (!binding.recipients.some((f) => known.has(f))) throw new HandlerError('no-recipients');
   const signingKey = await kr.signingKey();
   const own = signingKey.getFingerprint().toUpperCase();
   const encryptionKeys = await kr.encryptionKeys([...new Set([...binding.recipients, own])]);

@@ -73,17 +73,20 @@ function Editor({ chat, state, onState }: { chat: Chat; state: ChatState; onStat
 
   const edit = (value: string) => {
     setText(value);
+    setError('');
     void browser.storage.session.set({ [draftKey]: value });
   };
 
+  // The user may keep typing while a message is on its way: only the sent text leaves the draft.
   const send = async () => {
-    if (!text.trim() || busy) return;
+    const sending = text;
+    if (!sending.trim() || busy) return;
     setBusy(true);
     setError('');
     try {
-      await ask('compose.send', { text });
-      setText('');
-      await browser.storage.session.remove(draftKey);
+      await ask('compose.send', { text: sending });
+      const rest = area.current && area.current.value.startsWith(sending) ? area.current.value.slice(sending.length) : '';
+      edit(rest);
     } catch (e) {
       setError(errorText(e));
       if (e instanceof RemoteError && e.code === 'locked') onState({ ...state, locked: true });
@@ -104,7 +107,6 @@ function Editor({ chat, state, onState }: { chat: Chat; state: ChatState; onStat
           value={text}
           aria-label={t('composePlaceholder')}
           placeholder={t('composePlaceholder')}
-          disabled={busy}
           onInput={(e) => edit(e.currentTarget.value)}
           onKeyDown={(e) => {
             lastKey.current = Date.now();
@@ -120,6 +122,7 @@ function Editor({ chat, state, onState }: { chat: Chat; state: ChatState; onStat
       <div class="recipients" data-mantle-recipients>{t('composeTo', names)}</div>
       {busy && <div role="status" class="status">{t('composeSending')}</div>}
       {error && <div role="alert" class="error">{error}</div>}
+      {state.recipients.length === 0 && <div role="alert" class="error">{t('errNoRecipients')}</div>}
       {focusLost && <div role="alert" class="error" data-mantle-focus-lost>{t('composeFocusLost')}</div>}
       {state.locked && (
         <Unlock label={t('composeUnlockTitle')} onUnlocked={() => {

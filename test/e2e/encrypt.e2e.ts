@@ -2,23 +2,9 @@
 // frame; the relay (what the platform stores) holds only ciphertext; the other side reads it.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { browserName, relay, twoUsers, user, type Site, type User } from './harness';
-import { openOptions } from './keys/options';
-import { encryptChat, expectNoLeak, seesDecrypted, sendSecure, signatureOf, withKeys } from './mantle';
+import { encryptChat, expectNoLeak, seesDecrypted, sendSecure, signatureOf, unbindAll, withKeys } from './mantle';
 
 const sites: Site[] = ['messenger', 'instagram', 'whatsapp'];
-
-/** Other files share these profiles and type into the site's own box: unbind every chat. */
-export async function unbindAll(users: User[]): Promise<void> {
-  for (const u of users) {
-    const tab = await openOptions(u);
-    await tab.evaluate(async () => {
-      type Ext = { storage: { local: { remove(k: string): Promise<void> } } };
-      const g = globalThis as unknown as { browser?: Ext; chrome?: Ext };
-      await (g.browser ?? g.chrome)!.storage.local.remove('bindings');
-    });
-    await tab.close();
-  }
-}
 
 describe(`${browserName} › encrypted chats`, () => {
   let alice: User;

@@ -157,3 +157,16 @@ export async function composerError(u: User): Promise<string> {
 export async function draft(u: User): Promise<string> {
   return (await composer(u)).evaluate(() => document.querySelector('textarea')?.value ?? '');
 }
+
+/** Other files share these profiles and type into the site's own box: unbind every chat. */
+export async function unbindAll(users: User[]): Promise<void> {
+  for (const u of users) {
+    const tab = await openOptions(u);
+    await tab.evaluate(async () => {
+      type Ext = { storage: { local: { remove(k: string): Promise<void> } } };
+      const g = globalThis as unknown as { browser?: Ext; chrome?: Ext };
+      await (g.browser ?? g.chrome)!.storage.local.remove('bindings');
+    });
+    await tab.close();
+  }
+}

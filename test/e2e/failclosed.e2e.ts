@@ -1,0 +1,118 @@
+// Issue 4, "Fail closed": with encryption on, nothing is sent when something is missing or fails,
+// the draft stays in the secure composer, and the user is told what to do.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { browserName, poll, relay, twoUsers, user, type User } from './harness';
+import { ask, openOptions } from './keys/options';
+import { composer, composerError, draft, encryptChat, expectNoLeak, PASS, seesDecrypted, sendSecure, unbindAll, withKeys } from './mantle';
+
+describe(`${browserName} › fail closed`, () => {
+  let alice: User;
+  let bob: User;
+  const storedCount = () => relay().stored().length;
+
+  /** Types into the secure composer and presses Enter, expecting it to refuse. */
+  async function refused(u: User, text: string): Promise<string> {
+    const before = storedCount();
+    const frame = await composer(u);
+    await clearDraft(u);
+    await frame.type(text, 'textarea');
+    await frame.press('Enter');
+    const error = await composerError(u);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(storedCount(), 'nothing reached the platform').toBe(before);
+    expect(await draft(u), 'the draft is kept').toBe(text);
+    expectNoLeak(text);
+    await clearDraft(u);
+    return error;
+  }
+
+  async function clearDraft(u: User): Promise<void> {
+    await (await composer(u)).evaluate(() => {
+      const area = document.querySelector('textarea')!;
+      area.value = '';
+      area.dispatchEvent(new InputEvent('input', { bubbles: true }));
+    });
+  }
+
+  beforeAll(async () => {
+    [alice, bob] = await Promise.all([user('alice'), user('bob')]);
+    await withKeys([alice, bob]);
+  });
+  afterAll(() => unbindAll([alice, bob]));
+
+  test('a locked key: told to unlock, draft kept; after unlocking in the composer it sends', async () => {
+    [alice, bob] = await twoUsers('messenger');
+    await encryptChat(alice, ['Bob Jones']);
+    const options = await openOptions(alice);
+    await ask(options, 'keys.lock');
+    await options.close();
+    const error = await refused(alice, 'locked draft stays here');
+    expect(error).toMatch(/unlock/i);
+    const frame = await composer(alice);
+    await frame.type(PASS, 'form.unlock input[type="password"]');
+    await frame.press('Enter');
+    await frame.waitFor('form.unlock', { visible: false, timeout: 1 }).catch(() => undefined);
+    await poll('the unlock form to go away', 15_000, () => frame.evaluate(() => !document.querySelector('form.unlock') || undefined));
+    const parts = await sendSecure(alice, 'sent after unlocking');
+    await seesDecrypted(bob, parts[0]!, 'sent after unlocking');
+  });
+
+  test('the editor does not accept the insertion: nothing is sent, the draft is kept', async () => {
+    [alice, bob] = await twoUsers('instagram');
+    await encryptChat(alice, ['Bob Jones']);
+    // The site's editor ignores scripted input (as a changed or hostile site might).
+    await alice.tab.evaluate(() => {
+      const w = window as unknown as { blockInput?: boolean };
+      w.blockInput = true;
+      document.addEventListener('beforeinput', (e) => {
+        if (w.blockInput) { e.preventDefault(); e.stopImmediatePropagation(); }
+      }, true);
+    });
+    const error = await refused(alice, 'this must not be sent');
+    expect(error).toMatch(/did not send|changed the message|try again/i);
+    await alice.tab.evaluate(() => { (window as unknown as { blockInput?: boolean }).blockInput = false; });
+  });
+
+  test('keys typed while a message is being sent stay in the secure composer', async () => {
+    [alice, bob] = await twoUsers('messenger');
+    await encryptChat(alice, ['Bob Jones']);
+    const frame = await composer(alice);
+    await frame.type('first message', 'textarea');
+    await frame.press('Enter');
+    await frame.type('keep typing SECRETCONTINUATION');
+    await poll('the first message on the relay', 15_000, () => relay().stored().some((m) => m.from === 'alice' && m.at > Date.now() - 15_000) || undefined);
+    await new Promise((r) => setTimeout(r, 1500));
+    expectNoLeak('keep typing SECRETCONTINUATION');
+    expect(await draft(alice)).toContain('SECRETCONTINUATION');
+    await clearDraft(alice);
+  });
+
+  test('the background was stopped: the next send still works (state lives in storage)', async () => {
+    [alice, bob] = await twoUsers('whatsapp');
+    await encryptChat(alice, ['Bob Jones']);
+    await alice.session.stopBackground();
+    const parts = await sendSecure(alice, 'after a background restart');
+    await seesDecrypted(bob, parts[0]!, 'after a background restart');
+  });
+
+  test('a revoked recipient key: refused with a clear message; a deleted one leaves no recipient', async () => {
+    [alice, bob] = await twoUsers('messenger');
+    await encryptChat(alice, ['Bob Jones']);
+    const bobOptions = await openOptions(bob);
+    const bobKey = (await ask<{ keys: { fingerprint: string; own: boolean }[] }>(bobOptions, 'keys.state')).keys.find((k) => k.own)!;
+    await ask(bobOptions, 'keys.revoke', { fingerprint: bobKey.fingerprint, passphrase: PASS });
+    const revoked = (await ask<{ armored: string }>(bobOptions, 'keys.exportPublic', { fingerprint: bobKey.fingerprint })).armored;
+    await bobOptions.close();
+    const aliceOptions = await openOptions(alice);
+    await ask(aliceOptions, 'keys.importPublic', { input: { text: revoked } });
+    expect(await refused(alice, 'to a revoked key')).toMatch(/expired, revoked or missing/i);
+
+    await ask(aliceOptions, 'keys.delete', { fingerprint: bobKey.fingerprint });
+    await aliceOptions.close();
+    await poll('the composer to show it has no recipient', 10_000, async () =>
+      (await (await composer(alice)).evaluate(() => document.body.innerText)).match(/at least one contact/i) || undefined);
+    expect(await refused(alice, 'to nobody at all')).toMatch(/at least one contact/i);
+    // Bob's revoked key is gone from alice's ring and bob's own key is revoked: start over for later files.
+    (globalThis as Record<symbol, unknown>)[Symbol.for('mantle.e2e.keys')] = undefined;
+  });
+});
