@@ -38,6 +38,7 @@ function Editor({ chat, state, onState }: { chat: Chat; state: ChatState; onStat
   const [focusLost, setFocusLost] = useState(false);
   const lastKey = useRef(0);
   const area = useRef<HTMLTextAreaElement>(null);
+  const inner = useRef<HTMLDivElement>(null);
 
   // Mailvelope's lesson: if focus leaves the secure editor right after typing, something may be
   // stealing keystrokes (a fake composer over ours). Tell the user instead of failing silently.
@@ -55,7 +56,8 @@ function Editor({ chat, state, onState }: { chat: Chat; state: ChatState; onStat
   useEffect(() => {
     layout({ action: 'mode', mode: 'cover' });
     void browser.storage.session.get(draftKey).then((got) => {
-      if (typeof got[draftKey] === 'string') setText(got[draftKey] as string);
+      // Never overwrite what the user already typed while the draft was loading.
+      if (typeof got[draftKey] === 'string' && !area.current?.value) setText(got[draftKey] as string);
     });
     area.current?.focus();
     const refocus = () => area.current?.focus();
@@ -68,13 +70,15 @@ function Editor({ chat, state, onState }: { chat: Chat; state: ChatState; onStat
     if (!el) return;
     el.style.height = 'auto';
     el.style.height = `${el.scrollHeight}px`;
-    layout({ action: 'size', height: document.documentElement.scrollHeight });
-  }, [text, error, menu]);
+    // The content's own height (the frame's min-height would only ever report the frame's size back).
+    const box = inner.current;
+    if (box) layout({ action: 'size', height: Math.ceil(box.getBoundingClientRect().height) + 12 });
+  }, [text, error, menu, confirmOff, focusLost, state]);
 
   const edit = (value: string) => {
     setText(value);
     setError('');
-    void browser.storage.session.set({ [draftKey]: value });
+    void (value ? browser.storage.session.set({ [draftKey]: value }) : browser.storage.session.remove(draftKey));
   };
 
   // The user may keep typing while a message is on its way: only the sent text leaves the draft.
@@ -98,7 +102,7 @@ function Editor({ chat, state, onState }: { chat: Chat; state: ChatState; onStat
 
   const names = state.recipients.map((r) => (r.verified ? r.name : `${r.name} (${t('composeUnverified')})`)).join(', ');
   return (
-    <div class="composer">
+    <div class="composer"><div ref={inner}>
       <div class="composer-row">
         <span class="lock" title={t('composeLockLabel')} aria-label={t('composeLockLabel')}>🔒</span>
         <textarea
@@ -147,7 +151,7 @@ function Editor({ chat, state, onState }: { chat: Chat; state: ChatState; onStat
           <button role="menuitem" type="button" class="danger" onClick={() => setConfirmOff(true)}>{t('composeTurnOff')}</button>
         </div>
       )}
-    </div>
+    </div></div>
   );
 }
 
@@ -164,7 +168,11 @@ function Compose() {
       // Bindings and the lock change elsewhere too (popup, options, a key imported from a bubble).
       browser.storage.onChanged.addListener((changes) => {
         if (Object.keys(changes).some((k) => k === 'bindings' || k === 'mantle.keyring' || k === 'mantle.keyring.unlocked'))
-          void ask('compose.state', {}).then(setState, () => undefined);
+          void ask('compose.state', {}).then((next) => {
+            setState(next);
+            // Turned on elsewhere (e.g. by importing a key shared in the chat): leave the setup panel.
+            if (next.enabled) setSetup(false);
+          }, () => undefined);
       });
     });
   }, []);

@@ -105,7 +105,11 @@ export async function sendSecure(u: User, text: string, how: 'type' | 'paste' = 
     }, text);
   }
   await frame.press('Enter');
-  const first = await poll(`${u.name}'s ciphertext to reach the relay`, 20_000, () => mine()[before]);
+  const first = await poll(`${u.name}'s ciphertext to reach the relay`, 20_000, () => mine()[before]).catch(async (e: Error) => {
+    const seen = await frame.evaluate(() => `draft ${JSON.stringify(document.querySelector('textarea')?.value)}; shows ${JSON.stringify(document.body.innerText)}`).catch(() => '');
+    const last = relay().stored().slice(-3).map((m) => `${m.site}/${m.thread}/${m.from}: ${m.text.slice(0, 30)}`);
+    throw new Error(`${e.message}; the composer: ${seen}; relay ends with ${JSON.stringify(last)} (waiting on ${site}/${thread})`);
+  });
   const total = Number(/^MNTL1 [MK] [0-9a-f]{8} \d{3}\/(\d{3}) /.exec(first.text)?.[1] ?? 1);
   await poll(`all ${total} parts`, 20_000, () => mine().length >= before + total || undefined);
   // The draft is cleared only once everything was sent.
