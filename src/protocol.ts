@@ -31,6 +31,8 @@ export interface BackgroundApi {
   'compose.bind': { req: { enabled: boolean; recipients: string[] }; res: ChatState };
   /** Encrypt and sign the text, then have the content script send the ciphertext. */
   'compose.send': { req: { text: string }; res: { parts: number } };
+  /** The chat's unsent draft, kept by the background in storage.session: reads it, or saves `text`. */
+  'compose.draft': { req: { text?: string }; res: { text: string } };
   /** Post the user's own public key into the chat, in the same transport. */
   'compose.shareKey': { req: Record<string, never>; res: { parts: number } };
   /** The popup asks how the active tab's chat is encrypted (site and id come from its content script). */
@@ -134,6 +136,7 @@ export const allowedSenders: { [K in keyof BackgroundApi]: readonly Context[] } 
   'compose.bind': ['compose'],
   'compose.send': ['compose'],
   'compose.shareKey': ['compose'],
+  'compose.draft': ['compose'],
   'popup.chat': ['popup'],
   'message.open': ['message'],
   'message.importKey': ['message'],

@@ -1,4 +1,5 @@
 /** The secure composer's requests: chat state, binding recipients, encrypt-sign-send, share key. */
+import browser from 'webextension-polyfill';
 import type { ChatState, Recipient } from '@src/protocol';
 import { adapters } from '@src/sites/registry';
 import type { SiteId } from '@src/sites/types';
@@ -93,6 +94,16 @@ handle('compose.send', async ({ text }, caller) => {
   const encryptionKeys = await kr.encryptionKeys([...new Set([...binding.recipients, own])]);
   const binary = await encryptMessage({ text, encryptionKeys, signingKey });
   return sendBinary(tabId, frame.site, 'msg', binary);
+});
+
+// Drafts live here, not in the frame: Firefox gives web-accessible frames no storage.session.
+handle('compose.draft', async ({ text }, caller) => {
+  const { frame } = await composeFrame(caller);
+  const key = `draft:${frame.site}:${frame.conversation.id}`;
+  if (text === undefined) return { text: ((await browser.storage.session.get(key))[key] as string | undefined) ?? '' };
+  if (typeof text !== 'string' || text.length > MAX_PLAINTEXT * 2) throw new HandlerError('too-long');
+  await (text ? browser.storage.session.set({ [key]: text }) : browser.storage.session.remove(key));
+  return { text };
 });
 
 handle('compose.shareKey', async (_, caller) => {

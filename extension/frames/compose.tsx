@@ -1,7 +1,7 @@
 /**
  * The secure composer: the only place the user types plaintext. It lives in an extension-origin
  * frame over the site's compose box; the page can neither read nor script it. Drafts are kept in
- * storage.session (extension-only) until the message has really been sent.
+ * the background's storage.session (extension-only) until the message has really been sent.
  */
 import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
@@ -29,7 +29,6 @@ function Badge({ onOpen }: { onOpen: () => void }) {
 }
 
 function Editor({ chat, state, onState }: { chat: Chat; state: ChatState; onState: (s: ChatState | null) => void }) {
-  const draftKey = `draft:${chat.site}:${chat.conversation.id}`;
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
@@ -55,9 +54,9 @@ function Editor({ chat, state, onState }: { chat: Chat; state: ChatState; onStat
 
   useEffect(() => {
     layout({ action: 'mode', mode: 'cover' });
-    void browser.storage.session.get(draftKey).then((got) => {
+    void ask('compose.draft', {}).then(({ text: saved }) => {
       // Never overwrite what the user already typed while the draft was loading.
-      if (typeof got[draftKey] === 'string' && !area.current?.value) setText(got[draftKey] as string);
+      if (saved && !area.current?.value) setText(saved);
     });
     area.current?.focus();
     const refocus = () => area.current?.focus();
@@ -78,7 +77,7 @@ function Editor({ chat, state, onState }: { chat: Chat; state: ChatState; onStat
   const edit = (value: string) => {
     setText(value);
     setError('');
-    void (value ? browser.storage.session.set({ [draftKey]: value }) : browser.storage.session.remove(draftKey));
+    void ask('compose.draft', { text: value }).catch(() => undefined);
   };
 
   // The user may keep typing while a message is on its way: only the sent text leaves the draft.

@@ -100,6 +100,7 @@ async function launch(name: UserName): Promise<User> {
     executablePath: executable(browserName),
     resolverRules: s.resolverRules(),
     pacUrl: s.pacUrl,
+    headed: process.env.MANTLE_HEADED === '1',
   };
   const session = browserName === 'chromium' ? await launchChromium(opts) : await launchFirefox(opts);
   onTeardown(`user:${name}`, () => session.close(), {

@@ -3,7 +3,6 @@
  * onboarding page), turning encryption on for a chat in the secure frame, typing there, and
  * reading the decrypted message frames.
  */
-import { expect } from 'vitest';
 import { ask, msg, onboard, openOptions, resetProfile, state, UI_PASS } from './keys/options';
 import { poll, relay, type Scope, type StoredMessage, type User } from './harness';
 
@@ -120,7 +119,7 @@ export async function sendSecure(u: User, text: string, how: 'type' | 'paste' = 
 /** Waits until the message with this wire id shows `text` in its frame; returns the frame's text. */
 export async function seesDecrypted(u: User, wire: StoredMessage, text: string, timeout = 20_000): Promise<string> {
   const id = /^MNTL1 [MK] ([0-9a-f]{8}) /.exec(wire.text)?.[1];
-  expect(id, 'stored text is Mantle wire format').toBeTruthy();
+  if (!id) throw new Error(`not Mantle wire text: ${wire.text.slice(0, 40)}`);
   const selector = `iframe[data-mantle="message"][data-mantle-id="${id}"]`;
   let last = '';
   return poll(`${u.name} to see ${JSON.stringify(text)} decrypted`, timeout, async () => {

@@ -16,11 +16,11 @@ export async function launchChromium(opts: LaunchOptions): Promise<ChromiumSessi
   try {
     context = await chromium.launchPersistentContext(profile, {
       executablePath: opts.executablePath,
-      headless: true,
+      headless: !opts.headed,
       // Playwright passes --disable-extensions by default, which would defeat the point.
       ignoreDefaultArgs: ['--disable-extensions'],
       args: [
-        '--headless=new',
+        ...(opts.headed ? [] : ['--headless=new']),
         `--disable-extensions-except=${opts.extensionDir}`,
         `--load-extension=${opts.extensionDir}`,
         `--host-resolver-rules=${opts.resolverRules}`,

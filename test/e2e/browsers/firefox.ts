@@ -33,7 +33,7 @@ export async function launchFirefox(opts: LaunchOptions): Promise<FirefoxSession
   const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath: opts.executablePath,
-    headless: true,
+    headless: !opts.headed,
     acceptInsecureCerts: true,
     // Lets BiDi drive moz-extension:// documents (options page, popup, frames).
     args: ['--remote-allow-system-access'],

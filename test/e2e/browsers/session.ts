@@ -27,4 +27,6 @@ export interface LaunchOptions {
   resolverRules: string;
   /** Firefox: URL of the PAC file. */
   pacUrl: string;
+  /** Show real windows (the `npm start` demo on a machine with a display). Default false. */
+  headed?: boolean;
 }
