@@ -7,7 +7,7 @@ import browser from 'webextension-polyfill';
 import type { ContentApi, Envelope, FrameRequest, Request } from '@src/protocol';
 import { handle, HandlerError, type Caller } from './router';
 
-interface Pending { tabId: number; created: number; frame: FrameRequest }
+interface Pending { tabId: number; created: number; frame: FrameRequest; secret: string }
 interface Claimed { token: string; frame: FrameRequest }
 const TOKEN_TTL_MS = 60_000;
 const claiming = new Set<string>();
@@ -47,26 +47,32 @@ export function tellTab<K extends keyof ContentApi>(tabId: number, type: K, payl
 handle('content.frameToken', async (frame, caller) => {
   if (caller.tabId === undefined) throw new HandlerError('forbidden');
   const token = randomToken();
-  const pending: Pending = { tabId: caller.tabId, created: Date.now(), frame };
+  const secret = randomToken();
+  const pending: Pending = { tabId: caller.tabId, created: Date.now(), frame, secret };
   await browser.storage.session.set({ [tokenKey(token)]: pending });
-  return { token };
+  return { token, secret };
 });
 
-handle('frame.claim', async ({ token }, caller) => {
+/**
+ * The token is in the frame's URL, which the page can read and copy into frames of its own. The
+ * secret is not: the content script posts it straight into the frame it created, targeted at the
+ * extension's origin, so only that frame can complete the claim. A wrong secret does not spend
+ * the token (the page cannot burn our frame's claim by racing it).
+ */
+handle('frame.claim', async ({ token, secret }, caller) => {
   const refused = { ok: false } as const;
   if (!/^[0-9a-f]{48}$/.test(token) || caller.tabId === undefined || caller.frameId === undefined) return refused;
-  // Two claims of one token racing (the page copying our frame's URL) must not both win.
   if (claiming.has(token)) return refused;
   claiming.add(token);
   let entry: Pending | undefined;
   try {
     entry = await take<Pending>(tokenKey(token));
+    if (!entry || entry.tabId !== caller.tabId || entry.secret !== secret) return refused;
     await browser.storage.session.remove(tokenKey(token));
   } finally {
     claiming.delete(token);
   }
-  if (!entry) return refused;
-  const valid = Date.now() - entry.created < TOKEN_TTL_MS && entry.tabId === caller.tabId && entry.frame.kind === caller.context;
+  const valid = Date.now() - entry.created < TOKEN_TTL_MS && entry.frame.kind === caller.context;
   if (!valid) return refused;
   const claimed: Claimed = { token, frame: entry.frame };
   await browser.storage.session.set({ [frameKey(caller.tabId, caller.frameId)]: claimed });

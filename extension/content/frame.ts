@@ -1,18 +1,26 @@
 /**
- * Creates a secure frame for a one-time token. A frame's token is spent on its first load, so an
- * iframe that the page (or the site's own re-rendering) moves in the DOM reloads into the
- * refusal state. The content script notices the second load and calls `onReload` to replace it.
+ * Creates a secure frame for a one-time token. After the frame loads, the content script posts
+ * the token's secret into it (targeted at the extension's origin, so nothing else receives it);
+ * the frame needs both to claim. A frame's claim is spent on its first load, so an iframe that
+ * the page or the site moves in the DOM reloads refused: the second load calls `onReload`.
  */
 import browser from 'webextension-polyfill';
 
-export function createFrame(kind: 'compose' | 'message', token: string, onReload: () => void): HTMLIFrameElement {
+export function createFrame(kind: 'compose' | 'message', grant: { token: string; secret: string }, onReload: () => void): HTMLIFrameElement {
   const frame = document.createElement('iframe');
-  frame.src = `${browser.runtime.getURL(`frames/${kind}.html`)}#${token}`;
+  frame.src = `${browser.runtime.getURL(`frames/${kind}.html`)}#${grant.token}`;
   frame.dataset.mantle = kind;
   frame.title = 'Mantle';
   let loads = 0;
   frame.addEventListener('load', () => {
-    if (++loads > 1) onReload();
+    if (++loads > 1) return onReload();
+    // Chromium serves the frame from a dynamic host (use_dynamic_url) but its document may carry
+    // the extension's own origin; both are ours, and nothing else can receive the secret.
+    const src = new URL(frame.src);
+    const origins = new Set([src.origin]);
+    if (src.protocol === 'chrome-extension:') origins.add(`chrome-extension://${browser.runtime.id}`);
+    for (const origin of origins)
+      frame.contentWindow?.postMessage({ mantleSecret: grant.secret }, origin);
   });
   return frame;
 }

@@ -107,9 +107,9 @@ export class MessageRenderer {
     const wire = [...group.parts.entries()].sort(([a], [b]) => a - b).map(([, w]) => w);
     const style = bubbleStyle(msg.text);
     const height = Math.max(msg.text.offsetHeight, 18);
-    const { token } = await ask('content.frameToken', { kind: 'message', site: this.adapter.id, conversation, wire, own: msg.own, sender: msg.sender, style });
-    const frame = createFrame('message', token, () => {
-      if (group.token === token && frame.isConnected) void this.show(conversation, group, id);
+    const grant = await ask('content.frameToken', { kind: 'message', site: this.adapter.id, conversation, wire, own: msg.own, sender: msg.sender, style });
+    const frame = createFrame('message', grant, () => {
+      if (group.token === grant.token && frame.isConnected) void this.show(conversation, group, id);
     });
     // The wire message id: lets the user's tools (and tests) tell which message a frame shows.
     frame.dataset.mantleId = id;
@@ -119,8 +119,8 @@ export class MessageRenderer {
     msg.text.dataset.mantleHidden = '';
     msg.text.after(frame);
     if (group.token) this.frames.delete(group.token);
-    group.token = token;
-    this.frames.set(token, frame);
+    group.token = grant.token;
+    this.frames.set(grant.token, frame);
   }
 }
 

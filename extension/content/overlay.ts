@@ -108,8 +108,8 @@ export class ComposeOverlay {
   }
 
   private async create(conversation: { id: string; title: string }): Promise<void> {
-    const { token } = await ask('content.frameToken', { kind: 'compose', site: this.adapter.id, conversation });
-    const frame = createFrame('compose', token, () => {
+    const grant = await ask('content.frameToken', { kind: 'compose', site: this.adapter.id, conversation });
+    const frame = createFrame('compose', grant, () => {
       if (this.frame !== frame) return;
       this.remove();
       this.schedule();
@@ -120,7 +120,7 @@ export class ComposeOverlay {
       'position:fixed;z-index:2147483647;border:0;margin:0;padding:0;background:transparent;color-scheme:normal;display:block;visibility:visible;opacity:1;transform:none;';
     document.documentElement.append(frame);
     this.frame = frame;
-    this.token = token;
+    this.token = grant.token;
   }
 
   private place(box: HTMLElement): void {

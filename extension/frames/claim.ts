@@ -1,16 +1,44 @@
 import type { FrameRequest } from '@src/protocol';
 import { ask } from '../lib/messaging';
 
-/** A secure frame shows nothing until the background confirms Mantle's content script made it. */
+const MAX_TRIES = 5;
+const WAIT_MS = 10_000;
+
+// Listen from the moment this module runs: the content script posts the secret on the frame's
+// load event, which can come before the UI mounts.
+const secrets: string[] = [];
+let wake: (() => void) | null = null;
+addEventListener('message', (e: MessageEvent) => {
+  const secret = (e.data as { mantleSecret?: unknown } | null)?.mantleSecret;
+  if (e.source !== parent || typeof secret !== 'string' || !/^[0-9a-f]{48}$/.test(secret)) return;
+  secrets.push(secret);
+  wake?.();
+});
+
+/**
+ * A secure frame shows nothing until the background confirms Mantle's content script made it:
+ * the token from our URL plus the secret the content script posts to this very frame. The page
+ * can post fake secrets too; a wrong one only costs one of a few tries.
+ */
 export async function claimFrame(): Promise<FrameRequest | null> {
   const token = location.hash.slice(1);
   // Clear the token from our URL so nothing that can later read it gets a reusable value.
   history.replaceState(null, '', location.pathname);
   if (!/^[0-9a-f]{48}$/.test(token)) return null;
-  try {
-    const r = await ask('frame.claim', { token });
-    return r.ok ? r.frame : null;
-  } catch {
-    return null;
+  const deadline = Date.now() + WAIT_MS;
+  for (let tries = 0; tries < MAX_TRIES; tries++) {
+    while (!secrets.length) {
+      const left = deadline - Date.now();
+      if (left <= 0) return null;
+      await new Promise<void>((r) => {
+        wake = r;
+        setTimeout(r, left);
+      });
+      wake = null;
+    }
+    const secret = secrets.shift()!;
+    const r = await ask('frame.claim', { token, secret }).catch(() => null);
+    if (r?.ok) return r.frame;
   }
+  return null;
 }

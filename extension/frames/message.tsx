@@ -5,6 +5,8 @@
 import { render } from 'preact';
 import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
 import type { BubbleStyle, Rendered } from '@src/protocol';
+import type { Shown } from '@src/render/outcome';
+import { segments } from '@src/render/display';
 import { t } from '../lib/i18n';
 import { ask } from '../lib/messaging';
 import { claimFrame } from './claim';
@@ -12,8 +14,13 @@ import { errorText } from './errors';
 import { Unlock } from './unlock';
 import './frame.css';
 
-function Signature({ r }: { r: Extract<Rendered, { state: 'text' }> }) {
+type Text = Extract<Shown, { state: 'text' }>;
+
+function Signature({ r }: { r: Text }) {
   const name = r.signer ?? '';
+  if ('sentBy' in r) {
+    return <span class="sig bad" role="alert" data-signature={r.signature} data-sent-by={r.sentBy}>⚠ {t('msgOtherContact', name)}</span>;
+  }
   const [cls, label] =
     r.signature === 'verified' ? ['ok', t('msgVerified', name)]
     : r.signature === 'unverified' ? ['muted', t('msgUnverified', name)]
@@ -23,11 +30,27 @@ function Signature({ r }: { r: Extract<Rendered, { state: 'text' }> }) {
   return <span class={`sig ${cls}`} data-signature={r.signature}>{r.signature === 'verified' ? '🔒✔ ' : '🔒 '}{label}</span>;
 }
 
-function Body({ r, reload }: { r: Rendered; reload: (r: Rendered) => void }) {
+/** Text nodes only; reordering and invisible controls shown as their code point. */
+function Plain({ text }: { text: string }) {
+  return (
+    <div class="message" data-mantle-plaintext>
+      {segments(text).map((s) => (typeof s === 'string' ? s : <span class="control" title={t('msgControl', s.control)}>{s.control}</span>))}
+    </div>
+  );
+}
+
+const DAMAGED: Record<string, Parameters<typeof t>[0]> = {
+  'no-integrity': 'msgNoIntegrity',
+  'too-large': 'msgTooLarge',
+  unsupported: 'msgUnsupported',
+  'unsupported-version': 'msgNewerVersion',
+};
+
+function Body({ r, reload }: { r: Shown; reload: (r: Rendered) => void }) {
   const [error, setError] = useState('');
   switch (r.state) {
     case 'text':
-      return <div><div class="message" data-mantle-plaintext>{r.text}</div><Signature r={r} /></div>;
+      return <div><Plain text={r.text} /><Signature r={r} /></div>;
     case 'waiting':
       return <span class="sig">{t('msgWaiting', String(r.missing), String(r.total))}</span>;
     case 'locked':
@@ -35,7 +58,7 @@ function Body({ r, reload }: { r: Rendered; reload: (r: Rendered) => void }) {
     case 'not-for-you':
       return <span class="sig bad" data-state="not-for-you">{t('msgNotForYou')}</span>;
     case 'damaged':
-      return <span class="sig bad" data-state="damaged">{t('msgDamaged')}</span>;
+      return <span class="sig bad" data-state="damaged" data-detail={r.detail}>{t(DAMAGED[r.detail] ?? 'msgDamaged')}</span>;
     case 'key': {
       const importKey = (confirmKeyChange: boolean) =>
         void ask('message.importKey', { confirmKeyChange }).then(reload, (e) => setError(errorText(e)));
