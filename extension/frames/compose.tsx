@@ -165,14 +165,18 @@ function Compose() {
       setChat(frame);
       setState(await ask('compose.state', {}));
       // Bindings and the lock change elsewhere too (popup, options, a key imported from a bubble).
+      // Firefox tells web-accessible frames nothing about storage.session, so also re-check
+      // whenever the user comes back to the composer.
+      const refresh = () =>
+        void ask('compose.state', {}).then((next) => {
+          setState(next);
+          // Turned on elsewhere (e.g. by importing a key shared in the chat): leave the setup panel.
+          if (next.enabled) setSetup(false);
+        }, () => undefined);
       browser.storage.onChanged.addListener((changes) => {
-        if (Object.keys(changes).some((k) => k === 'bindings' || k === 'mantle.keyring' || k === 'mantle.keyring.unlocked'))
-          void ask('compose.state', {}).then((next) => {
-            setState(next);
-            // Turned on elsewhere (e.g. by importing a key shared in the chat): leave the setup panel.
-            if (next.enabled) setSetup(false);
-          }, () => undefined);
+        if (Object.keys(changes).some((k) => k === 'bindings' || k === 'mantle.keyring' || k === 'mantle.keyring.unlocked')) refresh();
       });
+      addEventListener('focus', refresh);
     });
   }, []);
 

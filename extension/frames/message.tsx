@@ -52,7 +52,7 @@ function Body({ r, reload }: { r: Shown; reload: (r: Rendered) => void }) {
     case 'text':
       return <div><Plain text={r.text} /><Signature r={r} /></div>;
     case 'waiting':
-      return <span class="sig">{t('msgWaiting', String(r.missing), String(r.total))}</span>;
+      return <span class="sig" data-state="waiting">{t('msgWaiting', String(r.missing), String(r.total))}</span>;
     case 'locked':
       return <Unlock label={t('msgLocked')} onUnlocked={() => void ask('message.open', {}).then(reload)} />;
     case 'not-for-you':
@@ -90,7 +90,7 @@ function applyStyle(s: BubbleStyle): void {
 }
 
 function Message() {
-  const [r, setR] = useState<Rendered | 'refused' | null>(null);
+  const [r, setR] = useState<Shown | 'refused' | null>(null);
   useEffect(() => {
     void claimFrame().then(async (frame) => {
       if (!frame || frame.kind !== 'message') return setR('refused');

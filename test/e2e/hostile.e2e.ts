@@ -1,0 +1,129 @@
+// Issue 5: the page is the adversary. With a recorder of everything page scripts can observe, no
+// plaintext, passphrase or key material shows up; frames the page loads itself refuse to work;
+// focus stolen while the user types is noticed and shown.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { browserName, poll, relay, twoUsers, user, type Tab, type User } from './harness';
+import { ask, openOptions } from './keys/options';
+import { composer, COMPOSE_FRAME, encryptChat, PASS, seesDecrypted, sendSecure, unbindAll, withKeys } from './mantle';
+import { installRecorder, leaks } from './hostile/recorder';
+
+async function record(tab: Tab): Promise<void> {
+  await tab.evaluate(installRecorder);
+}
+async function dump(tab: Tab): Promise<string> {
+  await new Promise((r) => setTimeout(r, 400)); // one more scan after the last step
+  return tab.evaluate(() => (window as unknown as { __hostile: { dump(): string } }).__hostile.dump());
+}
+
+describe(`${browserName} › hostile page`, () => {
+  let alice: User;
+  let bob: User;
+  let secrets: string[] = [];
+
+  beforeAll(async () => {
+    [alice, bob] = await Promise.all([user('alice'), user('bob')]);
+    const fprs = await withKeys([alice, bob]);
+    // Key material the page must never see: each user's private key export (still protected).
+    const tab = await openOptions(alice);
+    const { armored } = await ask<{ armored: string }>(tab, 'keys.exportPrivate', { fingerprint: fprs.get('alice') });
+    await tab.close();
+    // The public key shares its bytes with the private export; the export's tail is the
+    // (protected) secret subkey material only, which must never show up anywhere.
+    const body = armored.split('\n').filter((l) => /^[A-Za-z0-9+/]+=*$/.test(l) && !l.startsWith('=')).join('');
+    secrets = [PASS, body.slice(-64, -4), '-----BEGIN PGP PRIVATE KEY BLOCK-----'];
+  });
+  afterAll(() => unbindAll([alice, bob]));
+
+  test('type, send, receive and read with both pages recording: nothing leaks', async () => {
+    [alice, bob] = await twoUsers('messenger');
+    await Promise.all([record(alice.tab), record(bob.tab)]);
+    await encryptChat(alice, ['Bob Jones']);
+    const plaintext = 'The hostile page must never see this sentence, not even partly.';
+    const parts = await sendSecure(alice, plaintext);
+    await seesDecrypted(bob, parts[0]!, plaintext);
+    // Select and copy the decrypted text inside Bob's frame.
+    const id = /^MNTL1 M ([0-9a-f]{8})/.exec(parts[0]!.text)![1];
+    const frame = await bob.tab.frame(`iframe[data-mantle="message"][data-mantle-id="${id}"]`);
+    await frame.click('[data-mantle-plaintext]');
+    await frame.evaluate(() => getSelection()!.selectAllChildren(document.querySelector('[data-mantle-plaintext]')!));
+    await frame.press(browserName === 'firefox' ? 'Control+c' : 'ControlOrMeta+c');
+    for (const [who, tab] of [['alice', alice.tab], ['bob', bob.tab]] as const) {
+      const log = await dump(tab);
+      expect(log.length, `${who}'s recorder saw the page`).toBeGreaterThan(1000);
+      expect(log).toContain('MNTL1'); // it did see the ciphertext: the recorder works
+      expect(leaks(log, [plaintext, ...secrets]), `${who}'s page`).toEqual([]);
+    }
+  });
+
+  test('unlock in the composer and share a key: no passphrase or key material reaches the page', async () => {
+    [alice, bob] = await twoUsers('instagram');
+    await record(alice.tab);
+    await encryptChat(alice, ['Bob Jones']);
+    const options = await openOptions(alice);
+    await ask(options, 'keys.lock');
+    await options.close();
+    const frame = await composer(alice);
+    await frame.click('textarea');
+    await poll('the unlock form', 10_000, () => frame.evaluate(() => !!document.querySelector('form.unlock') || undefined));
+    await frame.type(PASS, 'form.unlock input[type="password"]');
+    await frame.press('Enter');
+    await poll('unlocked', 15_000, () => frame.evaluate(() => !document.querySelector('form.unlock') || undefined));
+    await frame.click('.menu-button');
+    await frame.evaluate(() => [...document.querySelectorAll<HTMLButtonElement>('.menu button')][0]!.click());
+    await poll('the key share on the relay', 15_000, () => relay().stored().some((m) => m.from === 'alice' && m.text.startsWith('MNTL1 K')) || undefined);
+    expect(leaks(await dump(alice.tab), secrets)).toEqual([]);
+  });
+
+  test('frames the page loads itself, or another site loads, refuse to show anything', async () => {
+    [alice] = await twoUsers('messenger');
+    await alice.tab.waitFor(COMPOSE_FRAME);
+    const src = await alice.tab.evaluate((sel) => document.querySelector<HTMLIFrameElement>(sel)!.src, COMPOSE_FRAME);
+    // The page copies Mantle's frame (same token) and posts a forged secret into it.
+    await alice.tab.evaluate((url) => {
+      for (const [i, u] of [url, url.split('#')[0]!, `${url.split('#')[0]}#${'0'.repeat(48)}`].entries()) {
+        const f = document.createElement('iframe');
+        f.src = u;
+        f.id = `forged-${i}`;
+        f.addEventListener('load', () => f.contentWindow!.postMessage({ mantleSecret: 'f'.repeat(48) }, '*'));
+        document.body.append(f);
+      }
+    }, src);
+    for (const i of [0, 1, 2]) {
+      const forged = await alice.tab.frame(`#forged-${i}`).catch(() => null);
+      if (!forged) continue; // the browser refused to load it at all: also a refusal
+      await poll(`forged frame ${i} to refuse`, 15_000, () =>
+        forged.evaluate(() => document.querySelector('.refused') ? true : undefined).catch(() => true));
+      expect(await forged.evaluate(() => !!document.querySelector('textarea, .badge, .panel')).catch(() => false)).toBe(false);
+    }
+    // Mantle's own frame still works next to the forgeries.
+    expect(await (await composer(alice)).evaluate(() => !!document.querySelector('.badge, textarea'))).toBe(true);
+
+    // Another origin that embeds the frame: Mantle's frames are web-accessible only to the sites.
+    const other = await alice.session.newTab();
+    await other.goto(`https://example.org/.well-known/openpgpkey/policy`);
+    await other.evaluate((url) => {
+      const f = document.createElement('iframe');
+      f.src = url.split('#')[0]!;
+      f.id = 'elsewhere';
+      document.body.append(f);
+    }, src);
+    const elsewhere = await other.frame('#elsewhere', { timeout: 5_000 }).catch(() => null);
+    const shows = elsewhere ? await elsewhere.evaluate(() => document.body?.innerText ?? '').catch(() => '') : '';
+    expect(shows).not.toMatch(/Encrypt|Mantle$/);
+    await other.close();
+  });
+
+  test('focus stolen while the user types is noticed and shown', async () => {
+    [alice, bob] = await twoUsers('whatsapp');
+    await encryptChat(alice, ['Bob Jones']);
+    const frame = await composer(alice);
+    await frame.type('typing along happily', 'textarea');
+    // The page grabs the focus right after a keystroke, as a keylogging overlay would.
+    await alice.tab.evaluate(() => {
+      const box = document.querySelector<HTMLElement>('#main footer [data-lexical-editor="true"]')!;
+      box.inert = false;
+      box.focus();
+    });
+    await poll('the focus warning', 10_000, () => frame.evaluate(() => !!document.querySelector('[data-mantle-focus-lost]') || undefined));
+  });
+});
