@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { browserName, poll, relay, twoUsers, user, type User } from './harness';
 import { ask, openOptions } from './keys/options';
-import { composer, composerError, draft, encryptChat, expectNoLeak, PASS, seesDecrypted, sendSecure, unbindAll, withKeys } from './mantle';
+import { composer, composerError, draft, encryptChat, expectNoLeak, markSend, PASS, seesDecrypted, sendSecure, unbindAll, withKeys } from './mantle';
 
 describe(`${browserName} › fail closed`, () => {
   let alice: User;
@@ -13,6 +13,7 @@ describe(`${browserName} › fail closed`, () => {
   /** Types into the secure composer and presses Enter, expecting it to refuse. */
   async function refused(u: User, text: string): Promise<string> {
     const before = storedCount();
+    markSend();
     const frame = await composer(u);
     await clearDraft(u);
     await frame.type(text, 'textarea');
@@ -77,6 +78,7 @@ describe(`${browserName} › fail closed`, () => {
     [alice, bob] = await twoUsers('messenger');
     await encryptChat(alice, ['Bob Jones']);
     const frame = await composer(alice);
+    markSend();
     await frame.type('first message', 'textarea');
     await frame.press('Enter');
     await frame.type('keep typing SECRETCONTINUATION');

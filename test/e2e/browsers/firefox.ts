@@ -110,6 +110,8 @@ export class FirefoxSession implements BrowserSession {
 
   /** Suspends the event page, as the "Terminate background script" button of about:debugging. */
   async stopBackground(): Promise<void> {
+    // A background that is still starting (woken by the previous step) cannot be terminated yet.
+    for (let i = 0; i < 100 && (await this.backgroundState()) === 'starting'; i++) await new Promise((r) => setTimeout(r, 100));
     await this.privileged(
       `WebExtensionPolicy.getByID(${JSON.stringify(GECKO_ID)}).extension.terminateBackground({ disableResetIdleForTest: true })`,
     );
