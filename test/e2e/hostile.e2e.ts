@@ -2,17 +2,21 @@
 // plaintext, passphrase or key material shows up; frames the page loads itself refuse to work;
 // focus stolen while the user types is noticed and shown.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { browserName, poll, relay, twoUsers, user, type Tab, type User } from './harness';
+import { withHostile, type HostileFlag } from '../fixtures/hostile/flags';
+import { leaks, type HostileLog } from '../fixtures/hostile/inspect';
+import { browserName, poll, relay, server, twoUsers, user, type Site, type Tab, type User } from './harness';
 import { ask, openOptions } from './keys/options';
 import { composer, COMPOSE_FRAME, encryptChat, PASS, seesDecrypted, sendSecure, unbindAll, withKeys } from './mantle';
-import { installRecorder, leaks } from './hostile/recorder';
 
-async function record(tab: Tab): Promise<void> {
-  await tab.evaluate(installRecorder);
+/** Reopens the user's chat with the replica's hostile page script running before the site's own. */
+async function hostile(u: User, site: Site, flags: HostileFlag[]): Promise<void> {
+  const srv = await server();
+  await u.tab.goto(withHostile(srv.url(site, u.current.thread, u.name), flags));
+  await u.tab.waitFor(u.composeBox());
 }
-async function dump(tab: Tab): Promise<string> {
+async function dump(tab: Tab): Promise<HostileLog> {
   await new Promise((r) => setTimeout(r, 400)); // one more scan after the last step
-  return tab.evaluate(() => (window as unknown as { __hostile: { dump(): string } }).__hostile.dump());
+  return tab.evaluate(() => (window as unknown as { __hostile: { dump(): HostileLog } }).__hostile.dump());
 }
 
 describe(`${browserName} › hostile page`, () => {
@@ -36,9 +40,9 @@ describe(`${browserName} › hostile page`, () => {
 
   test('type, send, receive and read with both pages recording: nothing leaks', async () => {
     [alice, bob] = await twoUsers('messenger');
-    await Promise.all([record(alice.tab), record(bob.tab)]);
+    await Promise.all([hostile(alice, 'messenger', ['record', 'fake-lock']), hostile(bob, 'messenger', ['record'])]);
     await encryptChat(alice, ['Bob Jones']);
-    const plaintext = 'The hostile page must never see this sentence, not even partly.';
+    const plaintext = 'Nobody but Bob may read this sentence, not even partly.';
     const parts = await sendSecure(alice, plaintext);
     await seesDecrypted(bob, parts[0]!, plaintext);
     // Select and copy the decrypted text inside Bob's frame.
@@ -49,15 +53,15 @@ describe(`${browserName} › hostile page`, () => {
     await frame.press(browserName === 'firefox' ? 'Control+c' : 'ControlOrMeta+c');
     for (const [who, tab] of [['alice', alice.tab], ['bob', bob.tab]] as const) {
       const log = await dump(tab);
-      expect(log.length, `${who}'s recorder saw the page`).toBeGreaterThan(1000);
-      expect(log).toContain('MNTL1'); // it did see the ciphertext: the recorder works
+      expect(log.events.length, `${who}'s recorder saw the page`).toBeGreaterThan(100);
+      expect(log.events.some((e) => e.includes('MNTL1')), 'it saw the ciphertext: the recorder works').toBe(true);
       expect(leaks(log, [plaintext, ...secrets]), `${who}'s page`).toEqual([]);
     }
   });
 
   test('unlock in the composer and share a key: no passphrase or key material reaches the page', async () => {
     [alice, bob] = await twoUsers('instagram');
-    await record(alice.tab);
+    await hostile(alice, 'instagram', ['record']);
     await encryptChat(alice, ['Bob Jones']);
     const options = await openOptions(alice);
     await ask(options, 'keys.lock');
@@ -114,16 +118,18 @@ describe(`${browserName} › hostile page`, () => {
   });
 
   test('focus stolen while the user types is noticed and shown', async () => {
-    [alice, bob] = await twoUsers('whatsapp');
+    [alice, bob] = await twoUsers('messenger');
     await encryptChat(alice, ['Bob Jones']);
+    await hostile(alice, 'messenger', ['record', 'steal-focus']);
     const frame = await composer(alice);
-    await frame.type('typing along happily', 'textarea');
-    // The page grabs the focus right after a keystroke, as a keylogging overlay would.
-    await alice.tab.evaluate(() => {
-      const box = document.querySelector<HTMLElement>('#main footer [data-lexical-editor="true"]')!;
-      box.inert = false;
-      box.focus();
-    });
+    // The page grabs the focus every 700 ms while Mantle's frame has it, as a keylogger would.
+    await frame.click('textarea');
+    for (const word of ['typing ', 'along ', 'happily ']) {
+      await frame.type(word);
+      await new Promise((r) => setTimeout(r, 400));
+    }
     await poll('the focus warning', 10_000, () => frame.evaluate(() => !!document.querySelector('[data-mantle-focus-lost]') || undefined));
+    const log = await dump(alice.tab);
+    expect(log.events.some((e) => e.startsWith('attack steal-focus')), 'the attack ran').toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
+import { injectHostile, parseHostileFlags } from '../fixtures/hostile/flags';
 import { KEY_HOSTS, type KeyDirectory } from './keys';
 import { RelayError, USERS, type Relay, type Site } from './relay';
 
@@ -95,6 +96,15 @@ async function handle(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Prom
   ctx.log.push({ host, method, path: req.url ?? '/' });
   const url = new URL(req.url ?? '/', 'https://local.invalid');
 
+  // The second-origin attacker of the hostile suite (test/fixtures/hostile/attacker.ts).
+  if (host === 'example.org' && (url.pathname === '/attacker.html' || url.pathname === '/attacker.js')) {
+    return serveFile(ctx, res, url.pathname.slice(1), true);
+  }
+  // A page with every kind of editor, for Mantle on sites without an adapter (test/fixtures/generic).
+  if (host === 'example.org' && /^\/editors\/(editors\.js)?$/.test(url.pathname) && (method === 'GET' || method === 'HEAD')) {
+    return serveFile(ctx, res, url.pathname.endsWith('.js') ? 'generic/editors.js' : 'generic/editors.html', true);
+  }
+
   if (KEY_HOSTS.includes(host)) {
     // The extension's own pages look keys up cross-origin.
     res.setHeader('Access-Control-Allow-Origin', '*');
@@ -140,7 +150,11 @@ async function handle(ctx: Ctx, req: IncomingMessage, res: ServerResponse): Prom
     });
   }
 
-  if (PAGE_ROUTES[host]?.test(url.pathname)) return serveFile(ctx, res, `${site}.html`, true);
+  if (PAGE_ROUTES[host]?.test(url.pathname)) {
+    const hostile = url.searchParams.get('hostile');
+    if (hostile !== null) return serveHostile(ctx, res, `${site}.html`, hostile);
+    return serveFile(ctx, res, `${site}.html`, true);
+  }
   if (url.pathname === '/favicon.ico') return send(res, 204, 'image/x-icon', '');
   return text(res, 404, `no page at ${host}${url.pathname}`);
 }
@@ -159,4 +173,15 @@ async function serveFile(ctx: Ctx, res: ServerResponse, rel: string, page = fals
     return text(res, 404, `no replica file ${rel}`);
   }
   send(res, 200, TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream', data);
+}
+
+// ?hostile=<flags>: the page with test/fixtures/hostile's page script loaded before the site's own.
+async function serveHostile(ctx: Ctx, res: ServerResponse, rel: string, list: string): Promise<void> {
+  let flags;
+  try { flags = parseHostileFlags(list); } catch (err) { return text(res, 400, (err as Error).message); }
+  let html: string;
+  try { html = await readFile(join(ctx.fixturesDir, rel), 'utf8'); } catch {
+    return text(res, 503, `replica ${rel} is not built: run buildReplicas() (test/fixtures)`);
+  }
+  send(res, 200, TYPES['.html']!, injectHostile(html, flags));
 }
