@@ -6,8 +6,9 @@
 import type { Conversation, SiteId } from './sites/types';
 import type { ImportReport, KeyInfo, LookupResult, Settings } from './keyring/types';
 
-/** Where a message came from, as decided by the receiver from browser-provided sender data. */
-export type Context = 'background' | 'content' | 'compose' | 'message' | 'options' | 'popup';
+/** Where a message came from, as decided by the receiver from browser-provided sender data.
+ * 'generic': Mantle's on-demand content script on a site that has no adapter (extension/content/generic). */
+export type Context = 'background' | 'content' | 'generic' | 'compose' | 'message' | 'options' | 'popup';
 
 export interface TabStatus {
   site: SiteId | null;
@@ -65,7 +66,14 @@ export interface BackgroundApi {
   'keys.backup': { req: Record<string, never>; res: { text: string } };
   'keys.restore': { req: { text: string }; res: KeysState };
   'keys.settings': { req: Settings; res: KeysState };
+  /** The popup asks Mantle to act on a tab of a site without an adapter (needs host access to it). */
+  'anysite.run': { req: { tabId: number; action: AnysiteAction }; res: { ok: true } };
 }
+
+/** compose: open the secure composer for the focused field; decrypt: show the page's ciphertext. */
+export type AnysiteAction = 'compose' | 'decrypt';
+/** The site id of frames on sites without an adapter; their "conversation" is the page's origin. */
+export const GENERIC_SITE = 'generic' as unknown as SiteId;
 
 /** Key material as text (armored) or binary (.gpg) bytes in base64: runtime messages are JSON in Chrome. */
 export type KeyInput = { text: string } | { base64: string };
@@ -129,7 +137,7 @@ export interface Envelope<A, K extends keyof A = keyof A> {
 
 /** Which contexts may send each background request. Anything not listed is refused. */
 export const allowedSenders: { [K in keyof BackgroundApi]: readonly Context[] } = {
-  'content.frameToken': ['content'],
+  'content.frameToken': ['content', 'generic'],
   'frame.claim': ['compose', 'message'],
   'frame.layout': ['compose', 'message'],
   'compose.state': ['compose'],
@@ -160,6 +168,7 @@ export const allowedSenders: { [K in keyof BackgroundApi]: readonly Context[] } 
   'keys.backup': ['options'],
   'keys.restore': ['options'],
   'keys.settings': ['options'],
+  'anysite.run': ['popup'],
 };
 
 export const contentAllowedSenders: { [K in keyof ContentApi]: readonly Context[] } = {
@@ -209,9 +218,10 @@ export function classifySender(
     // The background (a service worker, or Firefox's generated page) has no tab.
     return sender.tab ? null : 'background';
   }
-  // Content scripts report the page's URL; Mantle runs only in top frames of supported sites.
-  if (url.protocol === 'https:' && sender.tab?.id !== undefined && sender.frameId === 0 && isSupportedPage(url))
-    return 'content';
+  // Content scripts report the page's URL and run only in top frames: the site adapter's script on
+  // supported sites, the on-demand generic one elsewhere (only ever injected by the background).
+  if (url.protocol === 'https:' && sender.tab?.id !== undefined && sender.frameId === 0)
+    return isSupportedPage(url) ? 'content' : 'generic';
   return null;
 }
 

@@ -7,5 +7,6 @@ import './frames';
 import './keys';
 import './compose';
 import './messages';
+import './anysite';
 
 listen();

@@ -11,14 +11,22 @@ import { alive, onOrphaned } from './lifecycle';
 import { detect } from './detect';
 import { createFrame } from './frame';
 
-interface Group { total: number; parts: Map<number, string>; host: MessageView | null; hostIndex: number; token: string }
+interface Group { total: number; parts: Map<number, string>; host: MessageView | null; hostIndex: number; token: string; gen: number }
+type Chat = { id: string; title: string };
+/** A frame on its way into a bubble: read from the layout first, inserted later in a batch. */
+interface Pending { group: Group; id: string; chat: Chat; gen: number; style: BubbleStyle; height: number; distance: number; grant?: { token: string; secret: string } }
+
+/** Main-thread time per animation frame spent inserting frames (each insertion creates a browsing context). */
+const INSERT_BUDGET_MS = 8;
 
 export class MessageRenderer {
   /** Text elements already handled (the site replaces elements when it re-renders rows). */
   private readonly seen = new WeakSet<HTMLElement>();
   private readonly groups = new Map<string, Group>();
   private readonly frames = new Map<string, HTMLIFrameElement>();
+  private readonly queue: Pending[] = [];
   private scheduled = false;
+  private flushing = false;
   private chat = '';
 
   constructor(private readonly adapter: SiteAdapter) {}
@@ -28,6 +36,7 @@ export class MessageRenderer {
     observer.observe(document.documentElement, { childList: true, subtree: true, characterData: true });
     onOrphaned(() => {
       observer.disconnect();
+      this.queue.length = 0;
       // Show the ciphertext again rather than leave empty bubbles.
       for (const el of document.querySelectorAll<HTMLElement>('[data-mantle-hidden]')) el.style.display = '';
     });
@@ -53,18 +62,20 @@ export class MessageRenderer {
     this.scheduled = true;
     requestAnimationFrame(() => {
       this.scheduled = false;
-      void this.scan();
+      this.scan();
     });
   }
 
-  private async scan(): Promise<void> {
+  private scan(): void {
     const conversation = this.adapter.conversation(document, new URL(location.href));
     const list = conversation && this.adapter.messageList(document);
     if (!conversation || !list) return;
     if (conversation.id !== this.chat) {
       this.chat = conversation.id;
       this.groups.clear();
+      this.queue.length = 0;
     }
+    const changed = new Map<string, Group>();
     for (const msg of this.adapter.messages(list)) {
       if (this.seen.has(msg.text)) continue;
       const text = this.adapter.messageText(msg);
@@ -77,7 +88,7 @@ export class MessageRenderer {
       const found = detect(text);
       if (!found) continue;
       let group = this.groups.get(found.id);
-      if (!group) this.groups.set(found.id, (group = { total: found.total, parts: new Map(), host: null, hostIndex: Infinity, token: '' }));
+      if (!group) this.groups.set(found.id, (group = { total: found.total, parts: new Map(), host: null, hostIndex: Infinity, token: '', gen: 0 }));
       group.parts.set(found.index, found.wire);
       if (found.index < group.hostIndex || !group.host?.text.isConnected) {
         if (group.host?.text.isConnected) this.collapse(group.host);
@@ -86,8 +97,11 @@ export class MessageRenderer {
       } else {
         this.collapse(msg);
       }
-      await this.show(conversation, group, found.id);
+      changed.set(found.id, group);
     }
+    if (changed.size) this.request([...changed], conversation);
+    // Rows the site virtualized away took their frames with them.
+    for (const [token, frame] of this.frames) if (!frame.isConnected) this.frames.delete(token);
   }
 
   /** A later part of a message shown in its first part's bubble: hide its row. */
@@ -102,14 +116,55 @@ export class MessageRenderer {
     return next instanceof HTMLIFrameElement && next.dataset.mantle === 'message' ? next : null;
   }
 
-  private async show(conversation: { id: string; title: string }, group: Group, id: string): Promise<void> {
-    const msg = group.host!;
-    const wire = [...group.parts.entries()].sort(([a], [b]) => a - b).map(([, w]) => w);
-    const style = bubbleStyle(msg.text);
-    const height = Math.max(msg.text.offsetHeight, 18);
-    const grant = await ask('content.frameToken', { kind: 'message', site: this.adapter.id, conversation, wire, own: msg.own, sender: msg.sender, style });
+  /**
+   * Reads everything the frames need from the layout in one pass (no writes in between, so one
+   * style and layout computation), then asks for all tokens at once, nearest the viewport first:
+   * the background answers, and the frames decrypt, in that order.
+   */
+  private request(groups: [string, Group][], chat: Chat): void {
+    const viewport = innerHeight;
+    const pending: Pending[] = groups.map(([id, group]) => {
+      const text = group.host!.text;
+      const box = text.getBoundingClientRect();
+      const distance = box.bottom < 0 ? -box.bottom : box.top > viewport ? box.top - viewport : 0;
+      return { group, id, chat, gen: ++group.gen, style: bubbleStyle(text), height: Math.max(text.offsetHeight, 18), distance };
+    });
+    pending.sort((a, b) => a.distance - b.distance);
+    for (const p of pending) {
+      const { group, style } = p;
+      const wire = [...group.parts.entries()].sort(([a], [b]) => a - b).map(([, w]) => w);
+      const msg = group.host!;
+      ask('content.frameToken', { kind: 'message', site: this.adapter.id, conversation: chat, wire, own: msg.own, sender: msg.sender, style }).then(
+        (grant) => this.enqueue({ ...p, grant }),
+        () => undefined, // orphaned or refused: the bubble keeps its ciphertext
+      );
+    }
+  }
+
+  private enqueue(p: Pending): void {
+    this.queue.push(p);
+    if (this.flushing) return;
+    this.flushing = true;
+    requestAnimationFrame(() => this.flush());
+  }
+
+  /** Inserts queued frames, nearest first, within a time budget per animation frame. */
+  private flush(): void {
+    const start = performance.now();
+    this.queue.sort((a, b) => a.distance - b.distance);
+    while (this.queue.length && performance.now() - start < INSERT_BUDGET_MS) this.insert(this.queue.shift()!);
+    if (this.queue.length && alive()) requestAnimationFrame(() => this.flush());
+    else this.flushing = false;
+  }
+
+  private insert(p: Pending): void {
+    const { group, id, chat, style, height } = p;
+    const grant = p.grant!;
+    const msg = group.host;
+    // Superseded (a later part arrived, or the row was re-rendered): a newer request follows.
+    if (p.gen !== group.gen || !msg?.text.isConnected) return;
     const frame = createFrame('message', grant, () => {
-      if (group.token === grant.token && frame.isConnected) void this.show(conversation, group, id);
+      if (group.token === grant.token && frame.isConnected) this.request([[id, group]], chat);
     });
     // The wire message id: lets the user's tools (and tests) tell which message a frame shows.
     frame.dataset.mantleId = id;

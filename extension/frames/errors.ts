@@ -20,5 +20,13 @@ export function errorText(e: unknown): string {
   const code = e instanceof RemoteError ? e.code : '';
   const key = byCode[code];
   if (key) return t(key);
+  if (interrupted(e)) return t('errInterrupted');
   return t('errGeneric', e instanceof Error ? e.message : String(e));
+}
+
+/** The background was stopped or restarted while it held the request (MV3 workers stop at will). */
+function interrupted(e: unknown): boolean {
+  if (e instanceof RemoteError) return e.code === 'no-reply';
+  const msg = e instanceof Error ? e.message : String(e);
+  return /message (channel|port) closed|receiving end does not exist|could not establish connection|extension context invalidated/i.test(msg);
 }

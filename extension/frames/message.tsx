@@ -8,7 +8,7 @@ import type { BubbleStyle, Rendered } from '@src/protocol';
 import type { Shown } from '@src/render/outcome';
 import { segments } from '@src/render/display';
 import { t } from '../lib/i18n';
-import { ask } from '../lib/messaging';
+import { ask, RemoteError } from '../lib/messaging';
 import { claimFrame } from './claim';
 import { errorText } from './errors';
 import { Unlock } from './unlock';
@@ -44,6 +44,7 @@ const DAMAGED: Record<string, Parameters<typeof t>[0]> = {
   'too-large': 'msgTooLarge',
   unsupported: 'msgUnsupported',
   'unsupported-version': 'msgNewerVersion',
+  unavailable: 'msgUnavailable',
 };
 
 function Body({ r, reload }: { r: Shown; reload: (r: Rendered) => void }) {
@@ -89,13 +90,27 @@ function applyStyle(s: BubbleStyle): void {
   root.setProperty('color-scheme', s.dark ? 'dark' : 'light');
 }
 
+/** The background can be stopped mid-decrypt (an MV3 worker is stopped at will): ask again. */
+async function open(): Promise<Shown> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await ask('message.open', {});
+    } catch (e) {
+      const transient = !(e instanceof RemoteError) || e.code === 'no-reply';
+      if (!transient) return { state: 'damaged', detail: errorText(e) };
+      if (attempt >= 3) return { state: 'damaged', detail: 'unavailable' };
+      await new Promise((r) => setTimeout(r, 250 * (attempt + 1)));
+    }
+  }
+}
+
 function Message() {
   const [r, setR] = useState<Shown | 'refused' | null>(null);
   useEffect(() => {
     void claimFrame().then(async (frame) => {
       if (!frame || frame.kind !== 'message') return setR('refused');
       applyStyle(frame.style);
-      setR(await ask('message.open', {}).catch((e): Rendered => ({ state: 'damaged', detail: errorText(e) })));
+      setR(await open());
     });
   }, []);
   useLayoutEffect(() => {

@@ -5,6 +5,7 @@ import type { ChatState, TabStatus } from '@src/protocol';
 import { t } from '../lib/i18n';
 import { ask, askTab } from '../lib/messaging';
 import { LockControl } from './lock';
+import { AnysiteActions } from './anysite';
 import '../lib/page.css';
 
 type View = { kind: 'loading' } | { kind: 'unsupported' } | { kind: 'status'; status: TabStatus; chat: ChatState | null };
@@ -61,6 +62,7 @@ function Popup() {
     <main id="mantle-popup" style={{ width: '20rem', padding: '0.8rem' }}>
       <h1>{t('brand')}</h1>
       <Status view={view} />
+      {view.kind === 'unsupported' && <AnysiteActions />}
       <LockControl />
       <button type="button" onClick={() => void browser.runtime.openOptionsPage()}>
         {t('openOptions')}

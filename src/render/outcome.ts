@@ -12,9 +12,10 @@ export type NotText = Exclude<Rendered, { state: 'text' }>;
 type Text = Extract<Rendered, { state: 'text' }>;
 
 /**
- * A decrypted message whose valid signature comes from someone this chat is not with (not one of
- * its bound recipients, or not the bubble's side: a "from me" bubble signed by a contact, or the
- * other way round). The text is shown, with a loud warning.
+ * A decrypted message whose valid signature comes from a contact this chat is not bound to (one
+ * of the user's contacts, but not one of the chat's recipients): forwarded, or replayed from
+ * another chat. The text is shown, with a loud warning. Which side a bubble is on is not used:
+ * the sites only hint at it, and a wrong guess would cry wolf on the user's own messages.
  */
 export type Shown = Rendered | (Text & { sentBy: 'other-contact' });
 
@@ -60,7 +61,8 @@ export async function keyOutcome(data: Uint8Array | string, known: KnownKey[]): 
     if (key.isPrivate()) return { state: 'damaged', detail: 'private-key' };
     const fingerprint = key.getFingerprint().toUpperCase();
     const user = (await key.getPrimaryUser().catch(() => null))?.user.userID;
-    const name = user?.name || user?.email || fingerprint;
+    // A user ID openpgp cannot split into name and address is still shown, as text.
+    const name = user?.name || user?.email || user?.userID || fingerprint;
     const same = known.find((k) => k.fingerprint === fingerprint);
     const email = user?.email?.toLowerCase();
     const changed = !same && email && known.some((k) => !k.own && k.email?.toLowerCase() === email);
@@ -87,7 +89,6 @@ export function present(o: Outcome, known: KnownKey[], chat: ChatContext): Shown
     : o.status;
   const shown: Text = { state: 'text', text: o.text, signature, signer: signer ? signer.name || signer.email || signer.fingerprint : undefined, own: chat.own };
   if (o.status !== 'valid' || !signer) return shown;
-  const wrongSide = chat.own !== signer.own;
   const outsider = !signer.own && chat.recipients !== null && !chat.recipients.includes(signer.fingerprint);
-  return wrongSide || outsider ? { ...shown, sentBy: 'other-contact' } : shown;
+  return outsider ? { ...shown, sentBy: 'other-contact' } : shown;
 }

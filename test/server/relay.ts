@@ -45,13 +45,86 @@ export class RelayError extends Error {
   constructor(readonly status: number, message: string) { super(message); }
 }
 
+/** Posts withheld by holdNext(): accepted, shown to their sender, not delivered to anyone else yet. */
+export interface HeldParts {
+  /** What was withheld so far. */
+  messages(): StoredMessage[];
+  /** Delivers them now, after everything posted meanwhile (a delay); never calling it is a drop. */
+  release(): StoredMessage[];
+}
+
+interface Hold { from: string; match: (text: string) => boolean; left: number; taken: StoredMessage[] }
+
 export class Relay {
+  /** The last relay started in this process: how fault-injecting tests reach holdNext(). */
+  static latest: Relay | undefined;
+  constructor() {
+    Relay.latest = this;
+  }
+
   private messages: StoredMessage[] = [];
   private seqs = new Map<string, number>();
+  // Fault injection (tests only): held posts, and their late copies that the sender already has.
+  private holds: Hold[] = [];
+  private held = new Set<StoredMessage>();
+  private delivered = new Set<StoredMessage>();
+  private superseded = new Set<StoredMessage>();
 
   reset(): void {
     this.messages = [];
     this.seqs.clear();
+    this.holds = [];
+    this.held.clear();
+    this.delivered.clear();
+    this.superseded.clear();
+  }
+
+  /**
+   * Fault injection: the next `count` (default 1) messages `from` posts whose text matches are
+   * accepted but withheld from the other participants, as a platform that drops or delays a
+   * message. Only posts through the API are held, not inject().
+   */
+  holdNext(from: string, opts: { count?: number; match?: (text: string) => boolean } = {}): HeldParts {
+    const hold: Hold = { from, match: opts.match ?? (() => true), left: opts.count ?? 1, taken: [] };
+    this.holds.push(hold);
+    return {
+      messages: () => hold.taken.map((m) => ({ ...m })),
+      release: () => {
+        this.holds = this.holds.filter((h) => h !== hold);
+        return hold.taken.filter((m) => this.held.has(m)).map((m) => {
+          this.held.delete(m);
+          this.superseded.add(m);
+          const late = this.inject(m.site, m.thread, m.from, m.text);
+          const copy = this.messages.at(-1)!;
+          copy.id = m.id; // the same message, delivered late
+          this.delivered.add(copy);
+          return { ...late, id: m.id };
+        });
+      },
+    };
+  }
+
+  private maybeHold(site: Site, thread: string, seq: number): void {
+    const m = this.messages.find((x) => x.site === site && x.thread === thread && x.seq === seq)!;
+    const hold = this.holds.find((h) => h.left > 0 && h.from === m.from && h.match(m.text));
+    if (!hold) return;
+    hold.left--;
+    hold.taken.push(m);
+    this.held.add(m);
+  }
+
+  /** Removes messages (tests that flood a chat clean up after themselves, so later ones stay fast). */
+  forget(match: (m: StoredMessage) => boolean): number {
+    const before = this.messages.length;
+    this.messages = this.messages.filter((m) => !match(m));
+    return before - this.messages.length;
+  }
+
+  /** Held posts reach only their sender; their late copies reach everyone but the sender. */
+  private visible(m: StoredMessage, viewer: string): boolean {
+    if (this.held.has(m) || this.superseded.has(m)) return m.from === viewer;
+    if (this.delivered.has(m)) return m.from !== viewer;
+    return true;
   }
 
   private seed(site: Site, thread: string): Seed {
@@ -79,6 +152,7 @@ export class Relay {
 
   stored(filter: { site?: Site; thread?: string } = {}): StoredMessage[] {
     return this.messages
+      .filter((m) => !this.superseded.has(m))
       .filter((m) => (!filter.site || m.site === filter.site) && (!filter.thread || m.thread === filter.thread))
       .map((m) => ({ ...m }));
   }
@@ -110,7 +184,7 @@ export class Relay {
     if (!m[2] && method === 'GET') {
       const after = Number(query.get('after') ?? 0) || 0;
       const messages = this.messages
-        .filter((x) => x.site === site && x.thread === thread && x.seq > after)
+        .filter((x) => x.site === site && x.thread === thread && x.seq > after && this.visible(x, user))
         .map(({ seq, id, from, fromName, text, at }) => ({ seq, id, from, fromName, text, at }));
       return { thread: this.info(site, s, user), messages };
     }
@@ -118,6 +192,7 @@ export class Relay {
       const text = (body as { text?: unknown } | null)?.text;
       if (typeof text !== 'string') throw new RelayError(400, 'body must be JSON { text: string }');
       const { seq, id, from, fromName, at } = this.inject(site, thread, user, text);
+      this.maybeHold(site, thread, seq);
       return { seq, id, from, fromName, text, at };
     }
     throw new RelayError(405, `${method} not allowed on ${path}`);

