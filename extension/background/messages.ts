@@ -35,7 +35,7 @@ async function knownKeys(): Promise<KnownKey[]> {
 const MAX_MESSAGE_BYTES = 1024 * 1024;
 
 async function decrypt(frame: MessageFrame): Promise<Outcome> {
-  const assembled = assembleOutcome(frame.wire);
+  const assembled = assembleOutcome(frame.wire, MAX_MESSAGE_BYTES);
   if ('state' in assembled) return assembled;
   if (assembled.kind === 'key') return keyOutcome(assembled.data, await knownKeys());
   const kr = await keyring();

@@ -28,7 +28,9 @@ export type Outcome =
 export interface KnownKey { fingerprint: string; name: string; email: string; own: boolean; verified: boolean }
 
 /** Joins a bubble group's parts into one OpenPGP message or key, or says what is missing. */
-export function assembleOutcome(wire: string[]): { kind: 'msg' | 'key'; data: Uint8Array | string } | NotText {
+export function assembleOutcome(wire: string[], maxBytes = Infinity): { kind: 'msg' | 'key'; data: Uint8Array | string } | NotText {
+  // Base64 is 4 characters per 3 bytes: a far too long message is refused before it is decoded.
+  if (wire.reduce((n, w) => n + w.length, 0) * 3 / 4 > maxBytes + 1024 * wire.length) return { state: 'damaged', detail: 'too-large' };
   try {
     const a = assembleWire(wire);
     if ('error' in a) return { state: 'damaged', detail: a.error };

@@ -71,6 +71,6 @@ export async function bench(opts: { quick: boolean }): Promise<number> {
 const r1 = (x: number) => Math.round(x * 10) / 10;
 
 function machine() {
-  const version = execFileSync(executable('chromium'), ['--version'], { encoding: 'utf8' }).split('\n')[0]!.trim();
+  const version = execFileSync(executable('chromium'), ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n')[0]!.trim();
   return { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, ramGB: Math.round(totalmem() / 2 ** 30), browser: version, node: process.version };
 }

@@ -74,7 +74,7 @@ export const MAX_BYTES = 1024 * 1024;
 /** What the bubble shows for these wire texts. A bubble that is not Mantle's is left alone. */
 export async function bubble(wire: string[], viewer: Viewer, own = false): Promise<Bubble> {
   if (wire.length === 0 || parseWire(wire[0]!) === null) return { state: 'ignored' };
-  const assembled = assembleOutcome(wire);
+  const assembled = assembleOutcome(wire, MAX_BYTES);
   if ('state' in assembled) return assembled;
   if (assembled.kind === 'key') return keyOutcome(assembled.data, viewer.known);
   const result = await decryptMessage({ data: assembled.data, decryptionKeys: viewer.decryptionKeys, verificationKeys: viewer.verificationKeys, maxBytes: MAX_BYTES });

