@@ -95,15 +95,7 @@ export async function sendSecure(u: User, text: string, how: 'type' | 'paste' = 
       await frame.type(line);
     }
   }
-  else {
-    // A paste arrives as one input event; typing thousands of characters key by key takes minutes.
-    await frame.click('textarea');
-    await frame.evaluate((t) => {
-      const area = document.querySelector('textarea')!;
-      area.value = t;
-      area.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
-    }, text);
-  }
+  else await paste(frame, text);
   await frame.press('Enter');
   const first = await poll(`${u.name}'s ciphertext to reach the relay`, 20_000, () => mine()[before]).catch(async (e: Error) => {
     const seen = await frame.evaluate(() => `draft ${JSON.stringify(document.querySelector('textarea')?.value)}; shows ${JSON.stringify(document.body.innerText)}`).catch(() => '');
@@ -182,4 +174,14 @@ export async function unbindAll(users: User[]): Promise<void> {
     });
     await tab.close();
   }
+}
+
+/** Puts text into the secure composer as a paste would: one input event (typing thousands of characters key by key takes minutes). */
+export async function paste(frame: Scope, text: string): Promise<void> {
+  await frame.click('textarea');
+  await frame.evaluate((t) => {
+    const area = document.querySelector('textarea')!;
+    area.value = t;
+    area.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+  }, text);
 }

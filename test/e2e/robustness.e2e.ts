@@ -11,7 +11,7 @@ import { loadCorpus } from '../unit/bad/corpus';
 import { mutant } from '../unit/fuzz/mutate';
 import { browserName, MESSAGE_LIST, poll, relay, twoUsers, user, type User } from './harness';
 import { ask, msg, openOptions } from './keys/options';
-import { composer, draft, encryptChat, expectNoLeak, seesDecrypted, sendSecure, unbindAll, withKeys } from './mantle';
+import { composer, draft, encryptChat, expectNoLeak, paste, seesDecrypted, sendSecure, unbindAll, withKeys } from './mantle';
 import { badKey, frameState, injectParts, pagePwned, publicKeyOf, wireId, type FrameState } from './robustness/bubbles';
 
 const HTML = '<img src=x onerror="globalThis.__pwned=1"><script>globalThis.__pwned=2</script> **bold** [x](javascript:alert(1))';
@@ -258,12 +258,7 @@ describe(`${browserName} › robustness: faults`, () => {
     const before = mine().length;
     const text = `sent while the background stops (${browserName}). `.repeat(30);
     const frame = await composer(alice);
-    await frame.click('textarea');
-    await frame.evaluate((t) => {
-      const area = document.querySelector('textarea')!;
-      area.value = t;
-      area.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
-    }, text);
+    await paste(frame, text);
     await frame.press('Enter');
     await interrupt(alice);
     // Either every part went out and the draft cleared, or the draft is still there with an error.

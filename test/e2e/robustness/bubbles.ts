@@ -22,7 +22,7 @@ export async function frameState(u: User, id: string, timeout = 20_000): Promise
     const frame = await u.tab.frame(selector, { timeout: 3_000 }).catch(() => null);
     const got = await frame?.evaluate((clear) => {
       const el = document.querySelector(clear);
-      if (!el) return document.body.innerHTML.slice(0, 300);
+      if (!el) return (document.body.textContent ?? '').slice(0, 300);
       const state = el.getAttribute('data-state') ?? (el.hasAttribute('data-signature') ? `text:${el.getAttribute('data-signature')}${el.hasAttribute('data-sent-by') ? ':other-contact' : ''}` : 'locked');
       // Elements inside the plaintext: only Mantle's own control marks may be there.
       const markup = [...document.querySelectorAll('[data-mantle-plaintext] *')].filter((e) => !e.classList.contains('control')).map((e) => e.tagName);
