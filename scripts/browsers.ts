@@ -1,12 +1,14 @@
-/** Finds (or, as root on Debian, installs) the two test browsers. Never skips one silently. */
+/** Finds (or, as root on Debian, installs) the test browsers and GnuPG. Never skips one silently. */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 export const browserPaths = {
   chromium: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   firefox: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr',
+  // The interoperability unit tests run the real GnuPG both ways.
+  gpg: '/usr/bin/gpg',
 };
-const packages = { chromium: 'chromium', firefox: 'firefox-esr' } as const;
+const packages = { chromium: 'chromium', firefox: 'firefox-esr', gpg: 'gnupg' } as const;
 
 export function ensureBrowsers(wanted: (keyof typeof browserPaths)[]): void {
   const missing = wanted.filter((b) => !existsSync(browserPaths[b]));
@@ -21,7 +23,7 @@ export function ensureBrowsers(wanted: (keyof typeof browserPaths)[]): void {
     if (!still.length) return;
   }
   const lines = [
-    `The end-to-end tests need ${missing.map((b) => `${b} (${browserPaths[b]})`).join(' and ')}, which ${missing.length > 1 ? 'are' : 'is'} missing.`,
+    `The tests need ${missing.map((b) => `${b} (${browserPaths[b]})`).join(' and ')}, which ${missing.length > 1 ? 'are' : 'is'} missing.`,
     `On Debian, as root: apt-get update && apt-get install -y ${pkgs.join(' ')}`,
     `Or point CHROMIUM_PATH / FIREFOX_PATH at existing binaries.`,
   ];

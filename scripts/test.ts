@@ -47,7 +47,8 @@ const bin = (name: string) => resolve(root, 'node_modules/.bin', name);
 const unit = !flag('--e2e-only');
 const e2e = !flag('--unit-only');
 
-if (e2e && !(await step('test browsers present', () => ensureBrowsers(browsers)))) finish();
+const tools = [...(unit ? (['gpg'] as const) : []), ...(e2e ? browsers : [])];
+if (!(await step(`test tools present (${tools.join(', ')})`, () => ensureBrowsers(tools)))) finish();
 if (!(await step('build the extension (dist/chrome, dist/firefox, zips)', () => buildExtension()))) finish();
 if (unit) {
   run('typecheck (tsc --noEmit)', bin('tsc'), ['--noEmit']);

@@ -32,8 +32,11 @@ export interface BackgroundApi {
   'compose.bind': { req: { enabled: boolean; recipients: string[] }; res: ChatState };
   /** Encrypt and sign the text, then have the content script send the ciphertext. */
   'compose.send': { req: { text: string }; res: { parts: number } };
-  /** The chat's unsent draft, kept by the background in storage.session: reads it, or saves `text`. */
-  'compose.draft': { req: { text?: string }; res: { text: string } };
+  /**
+   * The chat's unsent draft, kept by the background: reads it, or saves `text`. `sealed`: a draft
+   * is kept but only the unlocked key can open it.
+   */
+  'compose.draft': { req: { text?: string }; res: { text: string; sealed: boolean } };
   /** Post the user's own public key into the chat, in the same transport. */
   'compose.shareKey': { req: Record<string, never>; res: { parts: number } };
   /** The popup asks how the active tab's chat is encrypted (site and id come from its content script). */

@@ -1,6 +1,6 @@
 /** Which contacts' keys receive each chat's messages; persisted per site and conversation id. */
-import browser from 'webextension-polyfill';
 import type { SiteId } from '@src/sites/types';
+import { local } from './store';
 
 export interface Binding { enabled: boolean; recipients: string[]; title: string; updated: number }
 const KEY = 'bindings';
@@ -9,7 +9,7 @@ let queue: Promise<unknown> = Promise.resolve();
 const chatKey = (site: SiteId, id: string) => `${site}:${id}`;
 
 async function all(): Promise<Record<string, Binding>> {
-  return ((await browser.storage.local.get(KEY))[KEY] as Record<string, Binding> | undefined) ?? {};
+  return (await local.get<Record<string, Binding>>(KEY)) ?? {};
 }
 
 export async function getBinding(site: SiteId, id: string): Promise<Binding | null> {
@@ -21,7 +21,7 @@ export function setBinding(site: SiteId, id: string, binding: Binding): Promise<
   const next = queue.then(async () => {
     const map = await all();
     map[chatKey(site, id)] = binding;
-    await browser.storage.local.set({ [KEY]: map });
+    await local.set(KEY, map);
   });
   queue = next.catch(() => undefined);
   return next;

@@ -1,5 +1,4 @@
 /** The secure composer's requests: chat state, binding recipients, encrypt-sign-send, share key. */
-import browser from 'webextension-polyfill';
 import type { ChatState, Recipient } from '@src/protocol';
 import { adapters } from '@src/sites/registry';
 import type { SiteId } from '@src/sites/types';
@@ -9,6 +8,7 @@ import type { KeyInfo } from '@src/keyring';
 import { getBinding, setBinding } from './bindings';
 import { frameOf, tellTab } from './frames';
 import { keyring } from './keys';
+import { loadDraft, saveDraft } from './drafts';
 import { handle, HandlerError, type Caller } from './router';
 
 /** The longest plaintext Mantle sends in one message; the site's own limit is handled by parts. */
@@ -99,12 +99,19 @@ handle('compose.send', async ({ text }, caller) => {
 // Drafts live here, not in the frame: Firefox gives web-accessible frames no storage.session.
 handle('compose.draft', async ({ text }, caller) => {
   const { frame } = await composeFrame(caller);
-  const key = `draft:${frame.site}:${frame.conversation.id}`;
-  if (text === undefined) return { text: ((await browser.storage.session.get(key))[key] as string | undefined) ?? '' };
+  const { site, conversation } = frame;
+  if (text === undefined) return loadDraft(site, conversation.id);
   if (typeof text !== 'string' || text.length > MAX_PLAINTEXT * 2) throw new HandlerError('too-long');
-  await (text ? browser.storage.session.set({ [key]: text }) : browser.storage.session.remove(key));
-  return { text };
+  await saveDraft(site, conversation.id, text).catch((e: unknown) => {
+    throw new HandlerError(isQuota(e) ? 'storage-full' : 'draft-not-saved');
+  });
+  return { text, sealed: false };
 });
+
+/** Chrome: "QUOTA_BYTES quota exceeded"; Firefox: QuotaExceededError. */
+export function isQuota(e: unknown): boolean {
+  return /quota/i.test(e instanceof Error ? `${e.name} ${e.message}` : String(e));
+}
 
 handle('compose.shareKey', async (_, caller) => {
   const { frame, tabId } = await composeFrame(caller);

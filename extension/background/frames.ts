@@ -6,6 +6,7 @@
 import browser from 'webextension-polyfill';
 import type { ContentApi, Envelope, FrameRequest, Request } from '@src/protocol';
 import { handle, HandlerError, type Caller } from './router';
+import { session } from './store';
 
 interface Pending { tabId: number; created: number; frame: FrameRequest; secret: string }
 interface Claimed { token: string; frame: FrameRequest }
@@ -17,10 +18,6 @@ const claiming = new Set<string>();
 const tokenKey = (token: string) => `token:${token}`;
 const frameKey = (tabId: number, frameId: number) => `frame:${tabId}:${frameId}`;
 
-async function take<T>(key: string): Promise<T | undefined> {
-  const got = (await browser.storage.session.get(key))[key] as T | undefined;
-  return got;
-}
 
 function randomToken(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(24));
@@ -30,7 +27,7 @@ function randomToken(): string {
 /** The frame request behind a claimed secure frame, or a 'forbidden' error. */
 export async function frameOf(caller: Caller): Promise<Claimed & { tabId: number }> {
   if (caller.tabId === undefined || caller.frameId === undefined) throw new HandlerError('forbidden');
-  const claimed = await take<Claimed>(frameKey(caller.tabId, caller.frameId));
+  const claimed = await session.get<Claimed>(frameKey(caller.tabId, caller.frameId));
   if (!claimed) throw new HandlerError('forbidden', 'This frame was not opened by Mantle.');
   return { ...claimed, tabId: caller.tabId };
 }
@@ -49,7 +46,7 @@ handle('content.frameToken', async (frame, caller) => {
   const token = randomToken();
   const secret = randomToken();
   const pending: Pending = { tabId: caller.tabId, created: Date.now(), frame, secret };
-  await browser.storage.session.set({ [tokenKey(token)]: pending });
+  await session.set(tokenKey(token), pending);
   return { token, secret };
 });
 
@@ -66,16 +63,16 @@ handle('frame.claim', async ({ token, secret }, caller) => {
   claiming.add(token);
   let entry: Pending | undefined;
   try {
-    entry = await take<Pending>(tokenKey(token));
+    entry = await session.get<Pending>(tokenKey(token));
     if (!entry || entry.tabId !== caller.tabId || entry.secret !== secret) return refused;
-    await browser.storage.session.remove(tokenKey(token));
+    await session.remove(tokenKey(token));
   } finally {
     claiming.delete(token);
   }
   const valid = Date.now() - entry.created < TOKEN_TTL_MS && entry.frame.kind === caller.context;
   if (!valid) return refused;
   const claimed: Claimed = { token, frame: entry.frame };
-  await browser.storage.session.set({ [frameKey(caller.tabId, caller.frameId)]: claimed });
+  await session.set(frameKey(caller.tabId, caller.frameId), claimed);
   return { ok: true as const, frame: entry.frame };
 });
 
@@ -86,7 +83,7 @@ browser.tabs.onRemoved.addListener((tabId) => {
     const stale = Object.entries(all)
       .filter(([k, v]) => k.startsWith(`frame:${tabId}:`) || (k.startsWith('token:') && now - (v as Pending).created > TOKEN_TTL_MS))
       .map(([k]) => k);
-    if (stale.length) void browser.storage.session.remove(stale);
+    if (stale.length) void session.remove(stale);
   });
 });
 

@@ -4,36 +4,37 @@
  * copies and last activity), and auto-lock is checked at the start of every request: there is no
  * `alarms` permission, and a timer only helps while the background happens to stay awake.
  */
-import browser from 'webextension-polyfill';
 import { Keyring } from '@src/keyring';
 import type { Area } from '@src/keyring/types';
 import type { KeyInput, KeysLockState, KeysState } from '@src/protocol';
 import { forgetPlaintext } from './messages';
 import { handle, HandlerError } from './router';
+import { local, session, type CachedArea } from './store';
 
-function area(storage: browser.Storage.StorageArea): Area {
-  return {
-    get: async (key) => (await storage.get(key))[key],
-    set: (key, value) => storage.set({ [key]: value }),
-    remove: (key) => storage.remove(key),
-  };
+function area(storage: CachedArea): Area {
+  return { get: (key) => storage.get(key), set: (key, value) => storage.set(key, value), remove: (key) => storage.remove(key) };
 }
 
 let instance: Keyring | null = null;
 let timer: ReturnType<typeof setTimeout> | undefined;
+let lastTouch = 0;
+const TOUCH_EVERY_MS = 10_000;
 
 /**
  * The keyring, after locking it if it sat idle too long, and recording this request as activity.
  * Every caller in the background goes through here, so use of keys counts as activity.
  */
 export async function keyring(): Promise<Keyring> {
-  instance ??= new Keyring({ local: area(browser.storage.local), session: area(browser.storage.session) });
+  instance ??= new Keyring({ local: area(local), session: area(session) });
   const kr = instance;
   await kr.lockIfIdle();
+  // Activity is kept to the minute (auto-lock counts minutes), not written for every message shown.
+  if (Date.now() - lastTouch < TOUCH_EVERY_MS) return kr;
+  lastTouch = Date.now();
   await kr.touch();
   const { autoLockMinutes } = await kr.settings();
   clearTimeout(timer);
-  if (autoLockMinutes > 0) timer = setTimeout(() => void kr.lockIfIdle().catch(() => undefined), autoLockMinutes * 60_000 + 1_000);
+  if (autoLockMinutes > 0) timer = setTimeout(() => void kr.lockIfIdle().catch(() => undefined), autoLockMinutes * 60_000 + TOUCH_EVERY_MS);
   return kr;
 }
 

@@ -12,6 +12,7 @@ import { frameOf } from './frames';
 import { keyring } from './keys';
 import { handle, HandlerError, type Caller } from './router';
 import { recipientOf } from './compose';
+import { session } from './store';
 
 type MessageFrame = Extract<FrameRequest, { kind: 'message' }>;
 const memory = new Map<string, Outcome>();
@@ -58,7 +59,7 @@ const cacheable = (o: Outcome) => o.state === 'text' || o.state === 'damaged' ||
 export async function forgetPlaintext(): Promise<void> {
   memory.clear();
   const stale = Object.keys(await browser.storage.session.get(null)).filter((k) => k.startsWith('plain:'));
-  if (stale.length) await browser.storage.session.remove(stale);
+  if (stale.length) await session.remove(stale);
 }
 
 handle('message.open', async (_, caller) => {
@@ -69,12 +70,12 @@ handle('message.open', async (_, caller) => {
     return show(await decrypt(frame), frame);
   }
   const key = `plain:${await hash(frame.wire.join('\n'))}`;
-  let outcome = memory.get(key) ?? ((await browser.storage.session.get(key))[key] as Outcome | undefined);
+  let outcome = memory.get(key) ?? (await session.get<Outcome>(key));
   if (!outcome) {
     outcome = await decrypt(frame);
     if (cacheable(outcome)) {
       memory.set(key, outcome);
-      await browser.storage.session.set({ [key]: outcome });
+      await session.set(key, outcome);
     }
   }
   return show(outcome, frame);

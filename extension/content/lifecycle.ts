@@ -25,6 +25,18 @@ export function onOrphaned(cleanup: () => void): void {
   cleanups.push(cleanup);
 }
 
+/**
+ * Notices a reload even on a page where nothing happens (reading runtime.id costs no message),
+ * and clears what an earlier instance left: Firefox injects the new content script into open
+ * tabs, next to the dead frames of the old one.
+ */
+export function watchLifecycle(): void {
+  for (const el of document.querySelectorAll('iframe[data-mantle], [data-mantle-orphaned]')) el.remove();
+  const timer = setInterval(() => {
+    if (!alive()) clearInterval(timer);
+  }, 1_000);
+}
+
 function orphan(): void {
   orphaned = true;
   for (const c of cleanups) c();

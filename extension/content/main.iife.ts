@@ -8,6 +8,7 @@ import { classifySender, contentAllowedSenders, isEnvelope, type ContentApi, typ
 import { adapterFor } from '@src/sites/registry';
 import type { SiteAdapter } from '@src/sites/types';
 import { fail, ok } from '../lib/messaging';
+import { watchLifecycle } from './lifecycle';
 import { MessageRenderer } from './messages';
 import { ComposeOverlay } from './overlay';
 import { SendError, sendParts } from './sender';
@@ -25,6 +26,7 @@ function status(adapter: SiteAdapter): TabStatus {
 function run(adapter: SiteAdapter): void {
   const overlay = new ComposeOverlay(adapter);
   const renderer = new MessageRenderer(adapter);
+  watchLifecycle();
   overlay.start();
   renderer.start();
 

@@ -1,7 +1,7 @@
 /**
  * The secure composer: the only place the user types plaintext. It lives in an extension-origin
- * frame over the site's compose box; the page can neither read nor script it. Drafts are kept in
- * the background's storage.session (extension-only) until the message has really been sent.
+ * frame over the site's compose box; the page can neither read nor script it. Drafts are kept by
+ * the background (extension-only; sealed to the user's key on disk) until really sent.
  */
 import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
@@ -35,6 +35,8 @@ function Editor({ chat, state, onState }: { chat: Chat; state: ChatState; onStat
   const [menu, setMenu] = useState(false);
   const [confirmOff, setConfirmOff] = useState(false);
   const [focusLost, setFocusLost] = useState(false);
+  const [sealed, setSealed] = useState(false);
+  const [unsaved, setUnsaved] = useState('');
   const lastKey = useRef(0);
   const area = useRef<HTMLTextAreaElement>(null);
   const inner = useRef<HTMLDivElement>(null);
@@ -54,10 +56,7 @@ function Editor({ chat, state, onState }: { chat: Chat; state: ChatState; onStat
 
   useEffect(() => {
     layout({ action: 'mode', mode: 'cover' });
-    void ask('compose.draft', {}).then(({ text: saved }) => {
-      // Never overwrite what the user already typed while the draft was loading.
-      if (saved && !area.current?.value) setText(saved);
-    });
+    loadDraft();
     area.current?.focus();
     const refocus = () => area.current?.focus();
     addEventListener('focus', refocus);
@@ -74,10 +73,23 @@ function Editor({ chat, state, onState }: { chat: Chat; state: ChatState; onStat
     if (box) layout({ action: 'size', height: Math.ceil(box.getBoundingClientRect().height) + 12 });
   }, [text, error, menu, confirmOff, focusLost, state]);
 
+  // A draft sealed while the key was locked (after a browser restart) opens once it is unlocked.
+  function loadDraft() {
+    void ask('compose.draft', {}).then(({ text: saved, sealed: isSealed }) => {
+      setSealed(isSealed);
+      // Never overwrite what the user already typed while the draft was loading.
+      if (saved && !area.current?.value) setText(saved);
+    }, () => undefined);
+  }
+  useEffect(() => {
+    if (sealed && !state.locked) loadDraft();
+  }, [state.locked]);
+
   const edit = (value: string) => {
     setText(value);
     setError('');
-    void ask('compose.draft', { text: value }).catch(() => undefined);
+    // Saving can fail (storage full): say so while the text is still on screen.
+    void ask('compose.draft', { text: value }).then(() => setUnsaved(''), (e) => setUnsaved(errorText(e)));
   };
 
   // The user may keep typing while a message is on its way: only the sent text leaves the draft.
@@ -108,6 +120,8 @@ function Editor({ chat, state, onState }: { chat: Chat; state: ChatState; onStat
           ref={area}
           rows={1}
           value={text}
+          // Sending needs the key unlocked anyway: unlock first, so the kept draft is never overwritten.
+          disabled={sealed && state.locked}
           aria-label={t('composePlaceholder')}
           placeholder={t('composePlaceholder')}
           onInput={(e) => edit(e.currentTarget.value)}
@@ -127,6 +141,8 @@ function Editor({ chat, state, onState }: { chat: Chat; state: ChatState; onStat
       {error && <div role="alert" class="error">{error}</div>}
       {state.recipients.length === 0 && <div role="alert" class="error">{t('errNoRecipients')}</div>}
       {focusLost && <div role="alert" class="error" data-mantle-focus-lost>{t('composeFocusLost')}</div>}
+      {unsaved && <div role="alert" class="error" data-mantle-unsaved>{unsaved}</div>}
+      {sealed && state.locked && <div role="status" class="status" data-mantle-sealed-draft>{t('composeSealedDraft')}</div>}
       {state.locked && (
         <Unlock label={t('composeUnlockTitle')} onUnlocked={() => {
           setError('');

@@ -13,6 +13,8 @@ const byCode: Record<string, MessageKey> = {
   'no-encryption-key': 'errRecipientKey',
   'page-gone': 'errPageGone',
   'too-long': 'composeTooLong',
+  'storage-full': 'errStorageFull',
+  'draft-not-saved': 'errDraftNotSaved',
 };
 
 /** A message for the user that says what happened and what to do next. */

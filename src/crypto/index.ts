@@ -35,6 +35,15 @@ export async function encryptMessage(o: { text: string; encryptionKeys: PublicKe
   return openpgp.encrypt({ message, encryptionKeys: o.encryptionKeys, signingKeys: o.signingKey, format: 'binary', config: ENCRYPT_CONFIG });
 }
 
+/**
+ * Seals a draft for the user's own key only, unsigned (a draft needs no proof of authorship and
+ * sealing it must work while the key is locked): openDraft reads it back with decryptMessage.
+ */
+export async function sealDraft(text: string, ownKey: PublicKey): Promise<string> {
+  const message = await openpgp.createMessage({ text });
+  return openpgp.encrypt({ message, encryptionKeys: ownKey, format: 'armored', config: ENCRYPT_CONFIG });
+}
+
 /** Key ids (16 uppercase hex) a binary or armored message is encrypted to; [] if unreadable. */
 export function encryptedTo(data: Uint8Array | string): string[] {
   if (typeof data !== 'string') return recipientKeyIds(data);

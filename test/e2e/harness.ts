@@ -86,8 +86,12 @@ export async function screenshotUsers(dir: string, label: string): Promise<strin
   return saved;
 }
 
-/** Alice and Bob, each with their 1:1 chat open on `site`. */
+/**
+ * Alice and Bob, each with their 1:1 chat open on `site`, in conversations emptied first: what one
+ * scenario posted (a huge message, junk) must not change what the next one sees.
+ */
 export async function twoUsers(site: Site): Promise<[User, User]> {
+  (await server()).relay.reset();
   const [alice, bob] = await Promise.all([user('alice'), user('bob')]);
   await Promise.all([alice.open(site), bob.open(site)]);
   return [alice, bob];

@@ -32,12 +32,16 @@ async function importShared(u: User, wire: string): Promise<void> {
   const known = msg('msgKeyKnown');
   const id = /^MNTL1 K ([0-9a-f]{8}) /.exec(wire)?.[1];
   expect(id, 'a key share in Mantle wire format').toBeTruthy();
-  const frame = await u.tab.frame(`iframe[data-mantle="message"][data-mantle-id="${id}"]`);
-  await poll('the key card', 15_000, () => frame.evaluate(() => document.querySelector('[data-state="key"] button') ? true : undefined));
-  await frame.evaluate(() => document.querySelector<HTMLButtonElement>('[data-state="key"] button')!.click());
+  // Found again on every try: a row the site re-renders gets a new frame.
+  const card = () => u.tab.frame(`iframe[data-mantle="message"][data-mantle-id="${id}"]`);
+  await poll('the key card', 15_000, async () => (await card()).evaluate(() => {
+    const button = document.querySelector<HTMLButtonElement>('[data-state="key"] button');
+    button?.click();
+    return !!button || undefined;
+  }).catch(() => undefined));
   let shown = '';
   await poll('the key to be imported', 15_000, async () => {
-    shown = await frame.evaluate(() => document.body.innerText);
+    shown = await (await card()).evaluate(() => document.body.innerText).catch(() => '');
     return shown.includes(known) || undefined;
   }).catch((e: Error) => {
     throw new Error(`${e.message}; the card shows ${JSON.stringify(shown)}`);

@@ -2,7 +2,7 @@
  * Chromium (Debian's /usr/bin/chromium) through playwright-core, with the unpacked MV3 build
  * loaded into a throwaway persistent profile.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type CDPSession } from 'playwright-core';
@@ -12,6 +12,10 @@ import type { BrowserSession, LaunchOptions } from './session';
 
 export async function launchChromium(opts: LaunchOptions): Promise<ChromiumSession> {
   const profile = await mkdtemp(join(tmpdir(), 'mantle-e2e-chromium-'));
+  // Developer mode, as for anyone who loads an unpacked extension: without it Chromium disables
+  // the extension when it reloads ("unsupported developer extension").
+  await mkdir(join(profile, 'Default'), { recursive: true });
+  await writeFile(join(profile, 'Default', 'Preferences'), JSON.stringify({ extensions: { ui: { developer_mode: true } } }));
   let context: BrowserContext;
   try {
     context = await chromium.launchPersistentContext(profile, {
@@ -67,7 +71,7 @@ async function until<T>(timeout: number, check: () => T | undefined): Promise<T 
   }
 }
 
-interface SwWatch { cdp: CDPSession; versions: Map<string, SwVersion> }
+interface SwWatch { cdp: CDPSession; versions: Map<string, SwVersion>; stops: number }
 
 /**
  * Service-worker state as DevTools sees it, through a session on a blank tab kept for the purpose.
@@ -78,11 +82,15 @@ async function watchServiceWorkers(context: BrowserContext): Promise<SwWatch> {
   usedPages.add(page);
   const cdp = await context.newCDPSession(page);
   const versions = new Map<string, SwVersion>();
+  const watch: SwWatch = { cdp, versions, stops: 0 };
   cdp.on('ServiceWorker.workerVersionUpdated', (e) => {
-    for (const v of e.versions) versions.set(v.versionId, v);
+    for (const v of e.versions) {
+      if (v.runningStatus === 'stopped' && versions.get(v.versionId)?.runningStatus !== 'stopped') watch.stops++;
+      versions.set(v.versionId, v);
+    }
   });
   await cdp.send('ServiceWorker.enable');
-  return { cdp, versions };
+  return watch;
 }
 
 export class ChromiumSession implements BrowserSession {
@@ -123,12 +131,15 @@ export class ChromiumSession implements BrowserSession {
   /** Stops the extension's service worker, as the "Stop" button of chrome://serviceworker-internals. */
   async stopServiceWorker(): Promise<void> {
     const { cdp } = this.sw;
-    for (const v of await this.serviceWorkers()) {
-      if (v.runningStatus !== 'stopped') await cdp.send('ServiceWorker.stopWorker', { versionId: v.versionId });
-    }
+    const before = this.sw.stops;
+    const running = (await this.serviceWorkers()).filter((v) => v.runningStatus !== 'stopped');
+    for (const v of running) await cdp.send('ServiceWorker.stopWorker', { versionId: v.versionId });
+    // A busy extension (frames asking) starts its worker again at once: having seen it stop is
+    // what counts, not finding it still stopped.
     const deadline = Date.now() + 10_000;
-    while ((await this.serviceWorkers()).some((v) => v.runningStatus !== 'stopped')) {
+    while (running.length && this.sw.stops === before) {
       if (Date.now() > deadline) throw new Error('the service worker did not stop');
+      await new Promise((r) => setTimeout(r, 50));
     }
   }
 

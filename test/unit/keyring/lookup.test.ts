@@ -93,6 +93,6 @@ describe('lookup', () => {
     const h = harness({ fetch: hang, lookupTimeoutMs: 50 });
     const t = performance.now();
     await expect(h.kr.lookup('joe.doe@example.org')).rejects.toMatchObject({ code: 'network' });
-    expect(performance.now() - t).toBeLessThan(1000);
+    expect(performance.now() - t).toBeLessThan(5000); // the 50 ms timeout fired, not vitest's
   });
 });

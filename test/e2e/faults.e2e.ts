@@ -1,0 +1,135 @@
+// Issue 8, faults of the browser itself: the extension reloaded (or updated) under an open chat,
+// the browser restarted, and storage full. For each: no plaintext sent, no draft lost, the user told.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { browserName, poll, twoUsers, user, type User } from './harness';
+import { ask, msg, openOptions } from './keys/options';
+import { composer, encryptChat, expectNoLeak, markSend, paste, PASS, seesDecrypted, sendSecure, unbindAll, withKeys } from './mantle';
+
+/** Just what these scenarios use of the extension API, in its pages. */
+type Area = { QUOTA_BYTES?: number; get(k: null): Promise<Record<string, unknown>>; set(v: object): Promise<void>; remove(k: string[]): Promise<void> };
+type Api = { storage: { local: Area; session: Area } };
+type Ext = { runtime: { reload(): void }; storage: { local: { get(k: null | string): Promise<Record<string, unknown>> } } };
+
+/** Storage keys of the user's extension that start with `prefix` (read from its options page). */
+async function storedKeys(u: User, prefix: string): Promise<string[]> {
+  const tab = await openOptions(u);
+  try {
+    return await tab.evaluate(async (p) => {
+      const g = globalThis as unknown as { browser?: Ext; chrome?: Ext };
+      return Object.keys(await (g.browser ?? g.chrome)!.storage.local.get(null)).filter((k) => k.startsWith(p));
+    }, prefix);
+  } finally {
+    await tab.close();
+  }
+}
+
+/** Types the draft and waits until the background has kept it (sealed, on disk). */
+async function typeDraft(u: User, text: string): Promise<void> {
+  await paste(await composer(u), text);
+  await poll('the draft to be kept on disk', 15_000, async () => (await storedKeys(u, 'draft.sealed:')).length > 0 || undefined);
+}
+
+/** Unlocks in the composer and waits for the kept draft to come back into it. */
+async function unlockForDraft(u: User, text: string): Promise<void> {
+  const frame = await composer(u);
+  await poll('the composer to say a draft is kept', 15_000, () => frame.evaluate(() => document.querySelector('[data-mantle-sealed-draft]')?.textContent ?? undefined));
+  expect(await frame.evaluate(() => document.querySelector('textarea')!.disabled), 'typing waits for the unlock').toBe(true);
+  await frame.type(PASS, 'form.unlock input[type="password"]');
+  await frame.press('Enter');
+  await poll('the kept draft in the composer', 20_000, () => frame.evaluate((t) => document.querySelector('textarea')!.value === t || undefined, text));
+}
+
+describe(`${browserName} › faults: reload, restart, storage`, () => {
+  let alice: User;
+  let bob: User;
+
+  beforeAll(async () => {
+    [alice, bob] = await Promise.all([user('alice'), user('bob')]);
+    await withKeys([alice, bob]);
+  });
+  afterAll(() => unbindAll([alice, bob]));
+
+  test('messenger: the extension reloaded under an open chat: the old script stops and says so; the draft comes back', async () => {
+    [alice, bob] = await twoUsers('messenger');
+    await encryptChat(alice, ['Bob Jones']);
+    const text = `a draft across an extension reload (${browserName})`;
+    markSend();
+    await typeDraft(alice, text);
+    const options = await openOptions(alice);
+    await options.evaluate(() => {
+      const g = globalThis as unknown as { browser?: Ext; chrome?: Ext };
+      (g.browser ?? g.chrome)!.runtime.reload();
+    }).catch(() => undefined); // the reload closes the options page under the call
+    await options.close().catch(() => undefined);
+    // Chromium leaves the old content script running, cut off: it must remove its frames and tell
+    // the user. Firefox removes the old script itself and injects the new one into the open tab.
+    const after = await poll('the old content script to clean up', 20_000, () => alice.tab.evaluate(() => {
+      const note = document.querySelector('[data-mantle-orphaned]')?.textContent ?? '';
+      const dead = [...document.querySelectorAll('iframe[data-mantle]')].length;
+      return note ? { note, dead } : undefined;
+    })).catch(() => null);
+    if (browserName === 'chromium') {
+      expect(after?.note).toMatch(/Reload this tab/);
+      expect(after?.dead, 'no Mantle frame stays on the page').toBe(0);
+    }
+    // Nothing reached the site's editor or the platform.
+    expect(await alice.tab.evaluate((sel) => document.querySelector(sel)?.textContent ?? '', alice.composeBox())).toBe('');
+    expectNoLeak(text);
+    // After reloading the tab the composer is back; the reload locked the key, the draft is kept sealed.
+    await alice.open('messenger');
+    await unlockForDraft(alice, text);
+    const parts = await sendSecure(alice, '');
+    await seesDecrypted(bob, parts[0]!, text);
+    await poll('the sent draft to be forgotten', 10_000, async () => (await storedKeys(alice, 'draft.sealed:')).length === 0 || undefined);
+  }, 120_000);
+
+  test('whatsapp: storage full: the user is told the draft is not saved, nothing is sent, and sending still works', async () => {
+    [alice, bob] = await twoUsers('whatsapp');
+    await encryptChat(alice, ['Bob Jones']);
+    const options = await openOptions(alice);
+    await ask(options, 'keys.unlock', { passphrase: PASS }); // whatever an earlier scenario left
+    // Fill storage.local to its quota (Chromium: 10 MB; Firefox has none for storage.local, so
+    // its session area is filled there, which drafts also use).
+    const filled = await options.evaluate(async () => {
+      const g = globalThis as unknown as { browser?: unknown; chrome?: unknown };
+      const api = (g.browser ?? g.chrome) as Api;
+      const area = api.storage.local.QUOTA_BYTES ? api.storage.local : api.storage.session;
+      let chunk = 4 * 1024 * 1024;
+      let n = 0;
+      while (chunk >= 8) {
+        try {
+          await area.set({ [`filler.${n}`]: 'x'.repeat(chunk) });
+          n++;
+        } catch {
+          chunk = Math.floor(chunk / 2);
+        }
+        if (n > 400) return -1; // no quota here at all
+      }
+      return n;
+    });
+    try {
+      expect(filled, 'a storage area with a quota was filled').toBeGreaterThan(0);
+      const frame = await composer(alice);
+      const text = `typed while storage is full (${browserName})`;
+      markSend();
+      await paste(frame, text);
+      const told = await poll('the composer to say the draft is not saved', 15_000, () => frame.evaluate(() => document.querySelector('[data-mantle-unsaved]')?.textContent ?? undefined));
+      expect(told).toBe(msg('errStorageFull'));
+      expectNoLeak(text);
+      expect(await frame.evaluate(() => document.querySelector('textarea')!.value), 'the text stays on screen').toBe(text);
+      // Sending needs no storage of its own: the message still goes out, encrypted.
+      const parts = await sendSecure(alice, '');
+      await seesDecrypted(bob, parts[0]!, text);
+    } finally {
+      await options.evaluate(async () => {
+        const g = globalThis as unknown as { browser?: unknown; chrome?: unknown };
+        const api = (g.browser ?? g.chrome) as Api;
+        for (const area of [api.storage.local, api.storage.session]) {
+          const keys = Object.keys(await area.get(null)).filter((k) => k.startsWith('filler.'));
+          if (keys.length) await area.remove(keys);
+        }
+      });
+      await options.close();
+    }
+  }, 120_000);
+});
