@@ -12,25 +12,44 @@ export class SendError extends Error {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
 
 /** Lexical renders a plain-text paragraph per line; the text is the editor's textContent. */
 function editorText(box: HTMLElement): string {
   return box.textContent ?? '';
 }
 
-async function until(check: () => boolean, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (check()) return true;
-    await frame();
-  }
-  return check();
+/**
+ * Resolves as soon as `check` holds after a change inside `box` (the editor's own DOM updates),
+ * or with its last answer after `ms`. Waiting on mutations rather than animation frames costs
+ * no frame per step (issue 7: send latency).
+ */
+function until(box: HTMLElement, check: () => boolean, ms: number): Promise<boolean> {
+  if (check()) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (v: boolean) => {
+      observer.disconnect();
+      clearTimeout(timer);
+      resolve(v);
+    };
+    const observer = new MutationObserver(() => check() && done(true));
+    observer.observe(box, { subtree: true, childList: true, characterData: true });
+    const timer = setTimeout(() => done(check()), ms);
+  });
 }
 
-/** Lexical reads the document selection; putting it in the editor is all it needs. */
-function selectAll(box: HTMLElement): void {
-  getSelection()?.selectAllChildren(box);
+/**
+ * Lexical reads the document selection when `selectionchange` reaches it (a task after the
+ * change): putting the selection in the editor and letting that event through is all it needs.
+ */
+function selectAll(box: HTMLElement): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, 50);
+    document.addEventListener('selectionchange', () => {
+      clearTimeout(timer);
+      setTimeout(resolve, 0); // after Lexical's own listener for the same event
+    }, { once: true });
+    getSelection()?.selectAllChildren(box);
+  });
 }
 
 function insert(box: HTMLElement, text: string): void {
@@ -39,10 +58,9 @@ function insert(box: HTMLElement, text: string): void {
 }
 
 async function clear(box: HTMLElement): Promise<void> {
-  selectAll(box);
-  await frame();
+  await selectAll(box);
   box.dispatchEvent(new InputEvent('beforeinput', { inputType: 'deleteContentBackward', bubbles: true, cancelable: true }));
-  await until(() => editorText(box) === '', 500);
+  await until(box, () => editorText(box) === '', 500);
 }
 
 function pressEnter(box: HTMLElement): void {
@@ -74,21 +92,20 @@ async function sendOne(adapter: SiteAdapter, part: string): Promise<void> {
 }
 
 async function fillAndSend(adapter: SiteAdapter, box: HTMLElement, part: string): Promise<void> {
-  selectAll(box);
-  await frame();
+  await selectAll(box);
   insert(box, part);
-  if (!(await until(() => editorText(box) === part, 1000))) {
+  if (!(await until(box, () => editorText(box) === part, 1000))) {
     await clear(box);
     throw new SendError('editor-mismatch');
   }
   pressEnter(box);
-  if (await until(() => editorText(box) === '', 1500)) return;
+  if (await until(box, () => editorText(box) === '', 1500)) return;
   // Enter did not send (the user may have turned Enter-to-send off): use the site's button,
   // but only while the editor still holds exactly our ciphertext.
   const button = adapter.sendButton(document);
   if (button && editorText(box) === part) {
     button.click();
-    if (await until(() => editorText(box) === '', 2000)) return;
+    if (await until(box, () => editorText(box) === '', 2000)) return;
   }
   if (editorText(box) !== part) await clear(box);
   throw new SendError('send-failed');

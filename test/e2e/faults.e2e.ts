@@ -2,7 +2,8 @@
 // the browser restarted, and storage full. For each: no plaintext sent, no draft lost, the user told.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { browserName, poll, twoUsers, user, type User } from './harness';
-import { ask, msg, openOptions } from './keys/options';
+import { ask, msg, openOptions, state } from './keys/options';
+import type { Tab } from './tab';
 import { composer, encryptChat, expectNoLeak, markSend, paste, PASS, seesDecrypted, sendSecure, unbindAll, withKeys } from './mantle';
 
 /** Just what these scenarios use of the extension API, in its pages. */
@@ -21,6 +22,14 @@ async function storedKeys(u: User, prefix: string): Promise<string[]> {
   } finally {
     await tab.close();
   }
+}
+
+/** One stored value of the extension, as JSON (read from an extension page). */
+function storedValue(tab: Tab, key: string): Promise<string> {
+  return tab.evaluate(async (k) => {
+    const g = globalThis as unknown as { browser?: Ext; chrome?: Ext };
+    return JSON.stringify((await (g.browser ?? g.chrome)!.storage.local.get(k))[k] ?? null);
+  }, key);
 }
 
 /** Types the draft and waits until the background has kept it (sealed, on disk). */
@@ -63,7 +72,7 @@ describe(`${browserName} › faults: reload, restart, storage`, () => {
     await options.close().catch(() => undefined);
     // Chromium leaves the old content script running, cut off: it must remove its frames and tell
     // the user. Firefox removes the old script itself and injects the new one into the open tab.
-    const after = await poll('the old content script to clean up', 20_000, () => alice.tab.evaluate(() => {
+    const after = await poll('the old content script to clean up', browserName === 'chromium' ? 20_000 : 3_000, () => alice.tab.evaluate(() => {
       const note = document.querySelector('[data-mantle-orphaned]')?.textContent ?? '';
       const dead = [...document.querySelectorAll('iframe[data-mantle]')].length;
       return note ? { note, dead } : undefined;
@@ -82,6 +91,35 @@ describe(`${browserName} › faults: reload, restart, storage`, () => {
     await seesDecrypted(bob, parts[0]!, text);
     await poll('the sent draft to be forgotten', 10_000, async () => (await storedKeys(alice, 'draft.sealed:')).length === 0 || undefined);
   }, 120_000);
+
+  test('instagram: the browser restarted: keyring and chat binding intact, the key locked again, the draft kept', async () => {
+    [alice, bob] = await twoUsers('instagram');
+    await encryptChat(alice, ['Bob Jones']);
+    const text = `a draft across a browser restart (${browserName})`;
+    markSend();
+    await typeDraft(alice, text);
+    const options = await openOptions(alice);
+    const before = await state(options);
+    const bindingsBefore = await storedValue(options, 'bindings');
+    expect(before.locked).toBe(false);
+    await options.close();
+
+    await alice.restart();
+    const again = await openOptions(alice);
+    const after = await state(again);
+    expect(after.locked, 'the keyring is locked again').toBe(true);
+    expect(after.unlocked).toEqual([]);
+    expect(after.keys.map((k) => [k.fingerprint, k.own, k.verified])).toEqual(before.keys.map((k) => [k.fingerprint, k.own, k.verified]));
+    expect(await storedValue(again, 'bindings'), 'chat bindings intact').toBe(bindingsBefore);
+    await again.close();
+
+    // The chat is still encrypted; the draft waits, sealed, for the unlock; then it sends.
+    await alice.open('instagram');
+    await unlockForDraft(alice, text);
+    expectNoLeak(text);
+    const parts = await sendSecure(alice, '');
+    await seesDecrypted(bob, parts[0]!, text);
+  }, 180_000);
 
   test('whatsapp: storage full: the user is told the draft is not saved, nothing is sent, and sending still works', async () => {
     [alice, bob] = await twoUsers('whatsapp');

@@ -130,6 +130,13 @@ export class User {
     return this.chat;
   }
 
+  /** Quits and restarts this user's browser on the same profile; the chat must be opened again. */
+  async restart(): Promise<void> {
+    this.chat = null;
+    this.where = null;
+    await this.session.restart();
+  }
+
   /** The site and thread id open in the chat tab. */
   get current(): { site: Site; thread: string } {
     if (!this.where) throw new Error(`${this.name} has no chat open: call open() first`);

@@ -60,7 +60,7 @@ export function composer(u: User): Promise<Scope> {
 export async function encryptChat(u: User, contacts: string[]): Promise<Scope> {
   let frame = await composer(u);
   await frame.waitFor('button.badge, textarea');
-  if (await frame.evaluate(() => !!document.querySelector('textarea'))) return frame;
+  if (await frame.evaluate(() => !!document.querySelector('textarea'))) return emptied(frame);
   await frame.click('button.badge');
   await frame.waitFor('.panel');
   for (const name of contacts) {
@@ -76,6 +76,17 @@ export async function encryptChat(u: User, contacts: string[]): Promise<Scope> {
   }, msg('composeStart'));
   frame = await composer(u);
   await frame.waitFor('textarea');
+  return emptied(frame);
+}
+
+/** Drafts persist by design: a scenario that failed mid-way may have left one in this chat. */
+async function emptied(frame: Scope): Promise<Scope> {
+  await frame.evaluate(() => {
+    const area = document.querySelector('textarea')!;
+    if (!area.value) return;
+    area.value = '';
+    area.dispatchEvent(new InputEvent('input', { bubbles: true }));
+  });
   return frame;
 }
 

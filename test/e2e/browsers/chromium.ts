@@ -16,33 +16,38 @@ export async function launchChromium(opts: LaunchOptions): Promise<ChromiumSessi
   // the extension when it reloads ("unsupported developer extension").
   await mkdir(join(profile, 'Default'), { recursive: true });
   await writeFile(join(profile, 'Default', 'Preferences'), JSON.stringify({ extensions: { ui: { developer_mode: true } } }));
-  let context: BrowserContext;
   try {
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: opts.executablePath,
-      headless: !opts.headed,
-      // Playwright passes --disable-extensions by default, which would defeat the point.
-      ignoreDefaultArgs: ['--disable-extensions'],
-      args: [
-        ...(opts.headed ? [] : ['--headless=new']),
-        `--disable-extensions-except=${opts.extensionDir}`,
-        `--load-extension=${opts.extensionDir}`,
-        `--host-resolver-rules=${opts.resolverRules}`,
-        '--ignore-certificate-errors',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-quic',
-      ],
-      viewport: { width: 1280, height: 800 },
-    });
+    const { context, sw, origin } = await start(profile, opts);
+    return new ChromiumSession(context, profile, origin, sw, opts);
   } catch (err) {
     await rm(profile, { recursive: true, force: true });
     throw err;
   }
+}
+
+/** Starts Chromium on `profile` and waits for the extension's worker. */
+async function start(profile: string, opts: LaunchOptions): Promise<{ context: BrowserContext; sw: SwWatch; origin: string }> {
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: opts.executablePath,
+    headless: !opts.headed,
+    // Playwright passes --disable-extensions by default, which would defeat the point.
+    ignoreDefaultArgs: ['--disable-extensions'],
+    args: [
+      ...(opts.headed ? [] : ['--headless=new']),
+      `--disable-extensions-except=${opts.extensionDir}`,
+      `--load-extension=${opts.extensionDir}`,
+      `--host-resolver-rules=${opts.resolverRules}`,
+      '--ignore-certificate-errors',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+    ],
+    viewport: { width: 1280, height: 800 },
+  });
   try {
     const sw = await watchServiceWorkers(context);
     // Playwright's "serviceworker" event can miss an extension worker that started early;
@@ -52,10 +57,9 @@ export async function launchChromium(opts: LaunchOptions): Promise<ChromiumSessi
       throw new Error('The extension did not start a service worker: is the build an MV3 extension with a background.service_worker?');
     }
     // Node gives non-special schemes an opaque ("null") origin: build it from the host.
-    return new ChromiumSession(context, profile, `chrome-extension://${new URL(ours.scriptURL).host}`, sw);
+    return { context, sw, origin: `chrome-extension://${new URL(ours.scriptURL).host}` };
   } catch (err) {
     await context.close().catch(() => {});
-    await rm(profile, { recursive: true, force: true });
     throw err;
   }
 }
@@ -96,11 +100,21 @@ async function watchServiceWorkers(context: BrowserContext): Promise<SwWatch> {
 export class ChromiumSession implements BrowserSession {
   readonly browser = 'chromium' as const;
   constructor(
-    readonly context: BrowserContext,
+    public context: BrowserContext,
     readonly profile: string,
     readonly extensionOrigin: string,
-    private readonly sw: SwWatch,
+    private sw: SwWatch,
+    private readonly opts: LaunchOptions,
   ) {}
+
+  /** Quits the browser and starts it again on the same profile, as a user restarting it. */
+  async restart(): Promise<void> {
+    await this.context.close();
+    killAll(this.pids());
+    const { context, sw } = await start(this.profile, this.opts);
+    this.context = context;
+    this.sw = sw;
+  }
 
   async newTab(): Promise<Tab> {
     // A persistent context starts with one blank page: use it first.

@@ -2,6 +2,9 @@
  * Firefox ESR through puppeteer-core over WebDriver BiDi, with the build installed as a temporary
  * add-on. The sites are reached through the test server's CONNECT proxy (PAC), never the network.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import { processesUsing } from '../procs';
 import { PpTab, type Tab } from '../tab';
@@ -27,13 +30,29 @@ const PREFS: Record<string, unknown> = {
   'browser.region.network.url': '',
   'extensions.blocklist.enabled': false,
   'dom.security.https_only_mode': false,
+  // The add-on is temporary, so a restart reinstalls it: keep its storage and origin meanwhile,
+  // as a permanently installed add-on keeps them.
+  'extensions.webextensions.keepStorageOnUninstall': true,
+  'extensions.webextensions.keepUuidOnUninstall': true,
 };
 
 export async function launchFirefox(opts: LaunchOptions): Promise<FirefoxSession> {
+  // Our own profile directory (puppeteer's would be deleted on close): restart() reuses it.
+  const profile = await mkdtemp(join(tmpdir(), 'mantle-e2e-firefox-'));
+  try {
+    return new FirefoxSession(await start(profile, opts), `moz-extension://${FIREFOX_UUID}`, profile, opts);
+  } catch (err) {
+    await rm(profile, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+async function start(profile: string, opts: LaunchOptions): Promise<Browser> {
   const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath: opts.executablePath,
     headless: !opts.headed,
+    userDataDir: profile,
     acceptInsecureCerts: true,
     // Lets BiDi drive moz-extension:// documents (options page, popup, frames).
     args: ['--remote-allow-system-access'],
@@ -47,17 +66,17 @@ export async function launchFirefox(opts: LaunchOptions): Promise<FirefoxSession
     await browser.close();
     throw err;
   }
-  return new FirefoxSession(browser, `moz-extension://${FIREFOX_UUID}`);
+  return browser;
 }
 
 export class FirefoxSession implements BrowserSession {
   readonly browser = 'firefox' as const;
-  readonly profile: string | undefined;
+  constructor(public driver: Browser, readonly extensionOrigin: string, readonly profile: string, private readonly opts: LaunchOptions) {}
 
-  constructor(readonly driver: Browser, readonly extensionOrigin: string) {
-    const args = driver.process()?.spawnargs ?? [];
-    const i = args.indexOf('--profile');
-    this.profile = i >= 0 ? args[i + 1] : undefined;
+  /** Quits the browser and starts it again on the same profile, as a user restarting it. */
+  async restart(): Promise<void> {
+    await this.driver.close();
+    this.driver = await start(this.profile, this.opts);
   }
 
   async newTab(): Promise<Tab> {
@@ -121,12 +140,13 @@ export class FirefoxSession implements BrowserSession {
 
   pids(): number[] {
     const pid = this.driver.process()?.pid;
-    const byProfile = this.profile ? processesUsing(this.profile) : [];
+    const byProfile = processesUsing(this.profile);
     return [...new Set([...(pid ? [pid] : []), ...byProfile])];
   }
 
   async close(): Promise<void> {
     await this.driver.close().catch(() => {});
+    await rm(this.profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   }
 }
 

@@ -15,6 +15,8 @@ export interface BrowserSession {
   backgroundAlive(): Promise<boolean>;
   /** Stops the background context so a test can check that the extension recovers. */
   stopBackground(): Promise<void>;
+  /** Quits the browser and starts it again with the same profile; open tabs are gone. */
+  restart(): Promise<void>;
   /** OS process ids to kill if the run dies before close(). */
   pids(): number[];
   close(): Promise<void>;
