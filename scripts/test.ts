@@ -23,7 +23,9 @@ const results: { step: string; ok: boolean; seconds: number }[] = [];
 function run(step: string, cmd: string, argv: string[], env: Record<string, string> = {}): boolean {
   console.log(`\n━━ ${step}`);
   const t0 = Date.now();
-  const r = spawnSync(cmd, argv, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  // Vite's build (run in this process) sets NODE_ENV=production; vitest must not inherit it: under
+  // it, a DOM environment resolves `node:` imports to nothing ("No such built-in module: node:").
+  const r = spawnSync(cmd, argv, { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test', ...env } });
   const ok = r.status === 0;
   results.push({ step, ok, seconds: (Date.now() - t0) / 1000 });
   return ok;

@@ -156,7 +156,11 @@ export class PpTab extends PpScope implements Tab {
       this.page.goto(url).catch(() => {});
       return;
     }
-    await this.page.goto(url, { waitUntil: 'load' });
+    await this.page.goto(url, { waitUntil: 'load' }).catch(async (e: Error) => {
+      // Firefox aborts a navigation that a navigation the page started itself overtakes: once more.
+      if (!/NS_BINDING_ABORTED/.test(e.message)) throw e;
+      await this.page.goto(url, { waitUntil: 'load' });
+    });
   }
   async bringToFront(): Promise<void> { await this.page.bringToFront(); }
   async screenshot(path: string): Promise<void> { await this.page.screenshot({ path }); }
