@@ -65,14 +65,14 @@ handle('frame.claim', async ({ token, secret }, caller) => {
   try {
     entry = await session.get<Pending>(tokenKey(token));
     if (!entry || entry.tabId !== caller.tabId || entry.secret !== secret) return refused;
-    await session.remove(tokenKey(token));
+    const valid = Date.now() - entry.created < TOKEN_TTL_MS && entry.frame.kind === caller.context;
+    // Spending the token and recording the claim are independent writes: one round trip, not two.
+    const claimed: Claimed = { token, frame: entry.frame };
+    await Promise.all([session.remove(tokenKey(token)), valid ? session.set(frameKey(caller.tabId, caller.frameId), claimed) : null]);
+    if (!valid) return refused;
   } finally {
     claiming.delete(token);
   }
-  const valid = Date.now() - entry.created < TOKEN_TTL_MS && entry.frame.kind === caller.context;
-  if (!valid) return refused;
-  const claimed: Claimed = { token, frame: entry.frame };
-  await session.set(frameKey(caller.tabId, caller.frameId), claimed);
   return { ok: true as const, frame: entry.frame };
 });
 

@@ -75,7 +75,8 @@ handle('message.open', async (_, caller) => {
     outcome = await decrypt(frame);
     if (cacheable(outcome)) {
       memory.set(key, outcome);
-      await session.set(key, outcome);
+      // Only a cache for after a worker restart: the frame need not wait for it.
+      void session.set(key, outcome).catch(() => undefined);
     }
   }
   return show(outcome, frame);

@@ -38,6 +38,7 @@ function Editor({ chat, state, onState }: { chat: Chat; state: ChatState; onStat
   const [sealed, setSealed] = useState(false);
   const [unsaved, setUnsaved] = useState('');
   const lastKey = useRef(0);
+  const sentHeight = useRef(0);
   const area = useRef<HTMLTextAreaElement>(null);
   const inner = useRef<HTMLDivElement>(null);
 
@@ -70,7 +71,12 @@ function Editor({ chat, state, onState }: { chat: Chat; state: ChatState; onStat
     el.style.height = `${el.scrollHeight}px`;
     // The content's own height (the frame's min-height would only ever report the frame's size back).
     const box = inner.current;
-    if (box) layout({ action: 'size', height: Math.ceil(box.getBoundingClientRect().height) + 12 });
+    const height = box ? Math.ceil(box.getBoundingClientRect().height) + 12 : 0;
+    // Not on every keystroke: only when a line is added or removed (each report is a round trip).
+    if (box && Math.abs(height - sentHeight.current) > 1) {
+      layout({ action: 'size', height });
+      sentHeight.current = height;
+    }
   }, [text, error, menu, confirmOff, focusLost, state]);
 
   // A draft sealed while the key was locked (after a browser restart) opens once it is unlocked.

@@ -116,14 +116,28 @@ function Message() {
   useLayoutEffect(() => {
     const el = document.querySelector<HTMLElement>('.wrap');
     if (!el) return;
+    // Each report is a round trip through the background to the page: send a size once, and again
+    // only when it really changes (the observer also fires for the frame's own resize).
+    let last = '';
+    let pending = 0;
     const size = () => {
+      pending = 0;
       const box = el.getBoundingClientRect();
-      void ask('frame.layout', { action: 'size', height: box.height, width: box.width }).catch(() => undefined);
+      // Text that fills the frame is wrapping to it: asking for its width (plus the host's slack)
+      // would widen the frame, let the text fill that, and so on. Only a narrower content shrinks it.
+      const width = box.width < innerWidth - 3 ? box.width : undefined;
+      const key = `${Math.ceil(box.height)}x${width === undefined ? '' : Math.ceil(width)}`;
+      if (key === last) return;
+      last = key;
+      void ask('frame.layout', { action: 'size', height: box.height, ...(width === undefined ? {} : { width }) }).catch(() => undefined);
     };
-    size();
-    const ro = new ResizeObserver(size);
+    // At most one report per animation frame, with the size the content settled on.
+    const ro = new ResizeObserver(() => (pending ||= requestAnimationFrame(size)));
     ro.observe(el);
-    return () => ro.disconnect();
+    return () => {
+      ro.disconnect();
+      cancelAnimationFrame(pending);
+    };
   }, [r]);
   if (r === 'refused') return <p class="refused" role="alert">{t('frameRefused')}</p>;
   if (!r) return null;
@@ -131,4 +145,5 @@ function Message() {
   return <div class="wrap"><Body r={r} reload={setR} /></div>;
 }
 
+document.documentElement.classList.add('message-frame');
 render(<Message />, document.getElementById('root')!);

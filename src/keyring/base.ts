@@ -18,6 +18,9 @@ export interface KeyringOptions {
   lookupTimeoutMs?: number;
 }
 
+/** How long a key's computed details (status, expiry) are reused: statuses change by the minute at most. */
+const INFO_TTL_MS = 60_000;
+
 /** Reading, importing and looking up keys; Keyring adds own-key management and locking. */
 export class KeyringBase {
   protected readonly store: Store;
@@ -26,6 +29,7 @@ export class KeyringBase {
   private readonly onProgress: (p: Progress) => void;
   private readonly timeoutMs: number;
   private readonly parsed = new Map<string, openpgp.Key>();
+  private readonly infos = new Map<string, { at: number; info: KeyInfo }>();
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(o: KeyringOptions) {
@@ -146,8 +150,20 @@ export class KeyringBase {
     return key;
   }
 
+  /**
+   * Key details, remembered for a minute: working out a key's status verifies its self-signatures,
+   * and the background lists the keys for every message it shows.
+   */
   protected async info(ring: StoredKeyring, k: StoredKey): Promise<KeyInfo> {
-    return keyInfo(await this.read(k.armored), { own: k.own, verified: k.verified, isDefault: ring.defaultKey === k.fingerprint }, this.now());
+    const flags = { own: k.own, verified: k.verified, isDefault: ring.defaultKey === k.fingerprint };
+    const id = `${flags.own}${flags.verified}${flags.isDefault}${k.armored}`;
+    const now = this.now();
+    const hit = this.infos.get(id);
+    if (hit && Math.abs(now.getTime() - hit.at) < INFO_TTL_MS) return structuredClone(hit.info);
+    const info = await keyInfo(await this.read(k.armored), flags, now);
+    if (this.infos.size > 1000) this.infos.clear();
+    this.infos.set(id, { at: now.getTime(), info });
+    return structuredClone(info);
   }
 
   protected async get(fpr: string, own = false): Promise<{ ring: StoredKeyring; stored: StoredKey; key: openpgp.Key }> {

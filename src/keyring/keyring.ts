@@ -120,13 +120,11 @@ export class Keyring extends LockingKeyring {
   async encryptionKeys(fprs: string[]): Promise<openpgp.PublicKey[]> {
     const now = this.now();
     return Promise.all(fprs.map(async (fpr) => {
-      const { key } = await this.get(fpr);
-      await this.usable(key, now);
-      try {
-        await key.getEncryptionKey(undefined, now);
-      } catch {
-        throw new KeyringError('no-encryption-key', fingerprintOf(key));
-      }
+      const { ring, stored, key } = await this.get(fpr);
+      // From the remembered key details: checking them verifies signatures, on every send.
+      const info = await this.info(ring, stored);
+      if (info.status !== 'valid') throw new KeyringError(info.status, fingerprintOf(key));
+      if (!info.hasEncryption) throw new KeyringError('no-encryption-key', fingerprintOf(key));
       return key.toPublic();
     }));
   }
@@ -136,8 +134,9 @@ export class Keyring extends LockingKeyring {
     const ring = await this.store.load();
     const want = fpr ?? ring.defaultKey;
     if (!want) throw new KeyringError('no-default');
-    const { key } = await this.getOwn(want);
-    await this.usable(key, this.now());
+    const { key, stored } = await this.getOwn(want);
+    const info = await this.info(ring, stored);
+    if (info.status !== 'valid') throw new KeyringError(info.status, fingerprintOf(key));
     const decrypted = (await this.unlockedKeys())[fingerprintOf(key)];
     if (!decrypted) throw new KeyringError('locked', fingerprintOf(key));
     try {

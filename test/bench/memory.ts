@@ -35,11 +35,18 @@ function tree(profile: string): number[] {
 export function pssMB(profile: string): { mb: number; processes: number } {
   let kb = 0;
   const pids = tree(profile);
+  const each: string[] = [];
   for (const pid of pids) {
     try {
-      kb += Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
+      const pss = Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
+      kb += pss;
+      // Chromium rewrites its process title, so read the flags out of the whole command line.
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      const type = /--type=(\S+)/.exec(cmd)?.[1] ?? 'browser';
+      each.push(`${Math.round(pss / 1024)} MB ${type}${cmd.includes('--extension-process') ? ' (extension)' : ''}`);
     } catch { /* exited */ }
   }
+  if (process.env.BENCH_DEBUG) console.error(`memory by process: ${each.sort((a, b) => parseInt(b) - parseInt(a)).join('; ')}`);
   return { mb: kb / 1024, processes: pids.length };
 }
 

@@ -99,7 +99,8 @@ export async function openThread(w: World, obs: Observer, c: Conversation, opts:
       if (v.top <= 0) throw new Error(`bench: reached the top with ${decryptedIds.size}/${c.wire.length} decrypted`);
       await pg.evaluate(() => {
         const sc = document.querySelector<HTMLElement>('[role="main"] .scroller')!;
-        sc.scrollTop = Math.max(0, sc.scrollTop - sc.clientHeight);
+        // Screens overlap a little: a row straddling the edge is fully in view on one of them.
+        sc.scrollTop = Math.max(0, sc.scrollTop - Math.floor(sc.clientHeight * 0.85));
       });
       v = (await screen(`screen at ${v.top}px to decrypt`)).v;
       if (process.env.BENCH_DEBUG) console.error(`screen top=${v.top} frames=${v.frames.length} rows=${v.rows} decrypted=${decryptedIds.size} t=${Date.now()}`);
