@@ -121,7 +121,7 @@ export class MessageRenderer {
    * style and layout computation), then asks for all tokens at once, nearest the viewport first:
    * the background answers, and the frames decrypt, in that order.
    */
-  private request(groups: [string, Group][], chat: Chat): void {
+  private request(groups: [string, Group][], chat: Chat, attempt = 0): void {
     const viewport = innerHeight;
     const pending: Pending[] = groups.map(([id, group]) => {
       const text = group.host!.text;
@@ -136,7 +136,11 @@ export class MessageRenderer {
       const msg = group.host!;
       ask('content.frameToken', { kind: 'message', site: this.adapter.id, conversation: chat, wire, own: msg.own, sender: msg.sender, style }).then(
         (grant) => this.enqueue({ ...p, grant }),
-        () => undefined, // orphaned or refused: the bubble keeps its ciphertext
+        () => {
+          // The worker may have been stopping: ask again a few times. Orphaned or refused for
+          // good, the bubble keeps its ciphertext.
+          if (attempt < 3 && alive() && p.gen === group.gen) setTimeout(() => this.request([[p.id, group]], chat, attempt + 1), 300 * (attempt + 1));
+        },
       );
     }
   }

@@ -53,7 +53,7 @@ describe(`${browserName} › hostile page`, () => {
     await frame.press(browserName === 'firefox' ? 'Control+c' : 'ControlOrMeta+c');
     for (const [who, tab] of [['alice', alice.tab], ['bob', bob.tab]] as const) {
       const log = await dump(tab);
-      expect(log.events.length, `${who}'s recorder saw the page`).toBeGreaterThan(100);
+      expect(log.events.length, `${who}'s recorder saw the page`).toBeGreaterThan(20);
       expect(log.events.some((e) => e.includes('MNTL1')), 'it saw the ciphertext: the recorder works').toBe(true);
       expect(leaks(log, [plaintext, ...secrets]), `${who}'s page`).toEqual([]);
     }
