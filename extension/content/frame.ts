@@ -5,6 +5,7 @@
  * the page or the site moves in the DOM reloads refused: the second load calls `onReload`.
  */
 import browser from 'webextension-polyfill';
+import type { FrameLayout } from '@src/protocol';
 
 export function createFrame(kind: 'compose' | 'message', grant: { token: string; secret: string }, onReload: () => void): HTMLIFrameElement {
   const frame = document.createElement('iframe');
@@ -23,4 +24,11 @@ export function createFrame(kind: 'compose' | 'message', grant: { token: string;
       frame.contentWindow?.postMessage({ mantleSecret: grant.secret }, origin);
   });
   return frame;
+}
+
+/** A message frame's size request: its content's height, and its width when narrower (+2 px of slack for rounding). */
+export function resizeFrame(frame: HTMLIFrameElement, layout: FrameLayout): void {
+  if (layout.action !== 'size') return;
+  frame.style.height = `${Math.ceil(layout.height)}px`;
+  if (layout.width) frame.style.width = `${Math.ceil(layout.width) + 2}px`;
 }

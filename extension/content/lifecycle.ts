@@ -21,6 +21,22 @@ export function alive(): boolean {
   return false;
 }
 
+/**
+ * Coalesces calls into one run on the next animation frame (DOM observers fire in bursts), and
+ * none at all once the extension was reloaded under this script.
+ */
+export function perFrame(run: () => unknown): () => void {
+  let scheduled = false;
+  return () => {
+    if (scheduled || !alive()) return;
+    scheduled = true;
+    requestAnimationFrame(() => {
+      scheduled = false;
+      void run();
+    });
+  };
+}
+
 export function onOrphaned(cleanup: () => void): void {
   cleanups.push(cleanup);
 }

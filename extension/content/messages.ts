@@ -7,9 +7,9 @@
 import type { BubbleStyle, FrameLayout } from '@src/protocol';
 import type { MessageView, SiteAdapter } from '@src/sites/types';
 import { ask } from '../lib/messaging';
-import { alive, onOrphaned } from './lifecycle';
+import { alive, onOrphaned, perFrame } from './lifecycle';
 import { detect } from './detect';
-import { createFrame } from './frame';
+import { createFrame, resizeFrame } from './frame';
 
 interface Group { total: number; parts: Map<number, string>; host: MessageView | null; hostIndex: number; token: string; gen: number }
 type Chat = { id: string; title: string };
@@ -20,12 +20,12 @@ interface Pending { group: Group; id: string; chat: Chat; gen: number; style: Bu
 const INSERT_BUDGET_MS = 8;
 
 export class MessageRenderer {
+  private readonly schedule = perFrame(() => this.scan());
   /** Text elements already handled (the site replaces elements when it re-renders rows). */
   private readonly seen = new WeakSet<HTMLElement>();
   private readonly groups = new Map<string, Group>();
   private readonly frames = new Map<string, HTMLIFrameElement>();
   private readonly queue: Pending[] = [];
-  private scheduled = false;
   private flushing = false;
   private chat = '';
 
@@ -50,20 +50,8 @@ export class MessageRenderer {
       this.frames.delete(token);
       return false;
     }
-    if (layout.action === 'size') {
-      frame.style.height = `${Math.ceil(layout.height)}px`;
-      if (layout.width) frame.style.width = `${Math.ceil(layout.width) + 2}px`;
-    }
+    resizeFrame(frame, layout);
     return true;
-  }
-
-  private schedule(): void {
-    if (this.scheduled || !alive()) return;
-    this.scheduled = true;
-    requestAnimationFrame(() => {
-      this.scheduled = false;
-      this.scan();
-    });
   }
 
   private scan(): void {

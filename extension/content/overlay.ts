@@ -8,13 +8,14 @@ import type { FrameLayout } from '@src/protocol';
 import type { SiteAdapter } from '@src/sites/types';
 import { ask } from '../lib/messaging';
 import { createFrame } from './frame';
-import { alive, onOrphaned } from './lifecycle';
+import { onOrphaned, perFrame } from './lifecycle';
 
 type Mode = 'badge' | 'cover' | 'panel';
 const BADGE = { width: 92, height: 30 };
 const PANEL_WIDTH = 380;
 
 export class ComposeOverlay {
+  private readonly schedule = perFrame(() => this.update());
   private frame: HTMLIFrameElement | null = null;
   private token = '';
   private chat = '';
@@ -22,7 +23,6 @@ export class ComposeOverlay {
   private mode: Mode = 'badge';
   private panelHeight = 320;
   private coverHeight = 0;
-  private scheduled = false;
   private creating = false;
   private readonly resize = new ResizeObserver(() => this.schedule());
 
@@ -60,15 +60,6 @@ export class ComposeOverlay {
       this.schedule();
     }
     return true;
-  }
-
-  private schedule(): void {
-    if (this.scheduled || !alive()) return;
-    this.scheduled = true;
-    requestAnimationFrame(() => {
-      this.scheduled = false;
-      void this.update();
-    });
   }
 
   private async update(): Promise<void> {

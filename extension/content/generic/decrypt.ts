@@ -6,15 +6,15 @@
 import { GENERIC_SITE, type BubbleStyle, type FrameLayout } from '@src/protocol';
 import { elementsWithCiphertext, findCiphertext, onlyCiphertext } from '@src/anysite/scan';
 import { ask } from '../../lib/messaging';
-import { createFrame } from '../frame';
-import { alive, onOrphaned } from '../lifecycle';
+import { createFrame, resizeFrame } from '../frame';
+import { onOrphaned, perFrame } from '../lifecycle';
 
 export class PageDecrypter {
+  private readonly schedule = perFrame(() => this.scan());
   /** Element → the text it was shown for (a changed text is shown again). */
   private readonly shown = new WeakMap<Element, string>();
   private readonly frames = new Map<string, HTMLIFrameElement>();
   private observer: MutationObserver | null = null;
-  private scheduled = false;
 
   /** Keeps watching the page: sites render messages long after load. */
   watch(): void {
@@ -31,20 +31,8 @@ export class PageDecrypter {
   layout(token: string, layout: FrameLayout): boolean {
     const frame = this.frames.get(token);
     if (!frame?.isConnected) return false;
-    if (layout.action === 'size') {
-      frame.style.height = `${Math.ceil(layout.height)}px`;
-      if (layout.width) frame.style.width = `${Math.ceil(layout.width) + 2}px`;
-    }
+    resizeFrame(frame, layout);
     return true;
-  }
-
-  private schedule(): void {
-    if (this.scheduled || !alive()) return;
-    this.scheduled = true;
-    requestAnimationFrame(() => {
-      this.scheduled = false;
-      void this.scan();
-    });
   }
 
   async scan(): Promise<void> {
