@@ -4,7 +4,7 @@ import { adapters } from '@src/sites/registry';
 import type { SiteId } from '@src/sites/types';
 import { encryptMessage } from '@src/crypto';
 import { encodeWire } from '@src/wire';
-import type { KeyInfo } from '@src/keyring';
+import { ownKeyOf, type KeyInfo } from '@src/keyring';
 import { getBinding, setBinding } from './bindings';
 import { frameOf, tellTab } from './frames';
 import { keyring } from './keys';
@@ -32,7 +32,7 @@ async function state(site: SiteId, id: string): Promise<ChatState> {
   const kr = await keyring();
   const keys = await kr.list();
   const binding = await getBinding(site, id);
-  const own = keys.find((k) => k.own && k.isDefault) ?? keys.find((k) => k.own) ?? null;
+  const own = ownKeyOf(keys);
   const contacts = keys.filter((k) => !k.own && k.hasEncryption && k.status === 'valid').map(recipientOf);
   const recipients = (binding?.recipients ?? []).flatMap((f) => keys.filter((k) => k.fingerprint === f).map(recipientOf));
   return {
@@ -116,7 +116,7 @@ export function isQuota(e: unknown): boolean {
 handle('compose.shareKey', async (_, caller) => {
   const { frame, tabId } = await composeFrame(caller);
   const kr = await keyring();
-  const own = (await kr.list()).find((k) => k.own && k.isDefault) ?? (await kr.list()).find((k) => k.own);
+  const own = ownKeyOf(await kr.list());
   if (!own) throw new HandlerError('no-own-key');
   const [key] = await kr.encryptionKeys([own.fingerprint]);
   return sendBinary(tabId, frame.site, 'key', key!.write());

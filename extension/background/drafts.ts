@@ -6,6 +6,7 @@
  * sealed comes back once the user unlocks.
  */
 import { decryptMessage, sealDraft } from '@src/crypto';
+import { ownKeyOf } from '@src/keyring';
 import type { SiteId } from '@src/sites/types';
 import { keyring } from './keys';
 import { local, session } from './store';
@@ -55,7 +56,7 @@ async function seal(site: SiteId, id: string): Promise<void> {
       continue;
     }
     const kr = await keyring();
-    const own = (await kr.list()).find((k) => k.own && k.isDefault) ?? (await kr.list()).find((k) => k.own);
+    const own = ownKeyOf(await kr.list());
     if (!own) continue; // no key: nothing can be sent either, and session still holds the draft
     const [key] = await kr.encryptionKeys([own.fingerprint]);
     await local.set(sealedKey(site, id), await sealDraft(text, key!));

@@ -18,7 +18,6 @@ const claiming = new Set<string>();
 const tokenKey = (token: string) => `token:${token}`;
 const frameKey = (tabId: number, frameId: number) => `frame:${tabId}:${frameId}`;
 
-
 function randomToken(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(24));
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');

@@ -5,15 +5,10 @@
  * `alarms` permission, and a timer only helps while the background happens to stay awake.
  */
 import { Keyring } from '@src/keyring';
-import type { Area } from '@src/keyring/types';
 import type { KeyInput, KeysLockState, KeysState } from '@src/protocol';
 import { forgetPlaintext } from './messages';
 import { handle, HandlerError } from './router';
-import { local, session, type CachedArea } from './store';
-
-function area(storage: CachedArea): Area {
-  return { get: (key) => storage.get(key), set: (key, value) => storage.set(key, value), remove: (key) => storage.remove(key) };
-}
+import { local, session } from './store';
 
 let instance: Keyring | null = null;
 let timer: ReturnType<typeof setTimeout> | undefined;
@@ -25,7 +20,7 @@ const TOUCH_EVERY_MS = 10_000;
  * Every caller in the background goes through here, so use of keys counts as activity.
  */
 export async function keyring(): Promise<Keyring> {
-  instance ??= new Keyring({ local: area(local), session: area(session) });
+  instance ??= new Keyring({ local, session });
   const kr = instance;
   await kr.lockIfIdle();
   // Activity is kept to the minute (auto-lock counts minutes), not written for every message shown.

@@ -55,9 +55,16 @@ async function show(o: Outcome, frame: MessageFrame): Promise<Shown> {
 /** Only final outcomes are cached: "locked" and "waiting" change as the user acts; keys are cheap. */
 const cacheable = (o: Outcome) => o.state === 'text' || o.state === 'damaged' || o.state === 'not-for-you';
 
+// Cache writes still on their way, and a count of forgets: a decryption that was running when
+// the key was locked must not put its plaintext back into either cache afterwards.
+const writing = new Set<Promise<unknown>>();
+let forgets = 0;
+
 /** Forgets every decrypted message: locking must make plaintext unreadable again. */
 export async function forgetPlaintext(): Promise<void> {
+  forgets++;
   memory.clear();
+  await Promise.all(writing);
   const stale = Object.keys(await browser.storage.session.get(null)).filter((k) => k.startsWith('plain:'));
   if (stale.length) await session.remove(stale);
 }
@@ -72,11 +79,14 @@ handle('message.open', async (_, caller) => {
   const key = `plain:${await hash(frame.wire.join('\n'))}`;
   let outcome = memory.get(key) ?? (await session.get<Outcome>(key));
   if (!outcome) {
+    const before = forgets;
     outcome = await decrypt(frame);
-    if (cacheable(outcome)) {
+    if (cacheable(outcome) && forgets === before) {
       memory.set(key, outcome);
       // Only a cache for after a worker restart: the frame need not wait for it.
-      void session.set(key, outcome).catch(() => undefined);
+      const write = session.set(key, outcome).catch(() => undefined);
+      writing.add(write);
+      void write.finally(() => writing.delete(write));
     }
   }
   return show(outcome, frame);

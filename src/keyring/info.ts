@@ -7,6 +7,11 @@ export function fingerprintOf(key: openpgp.Key): string {
 }
 
 /** "ABCD1234..." → "ABCD 1234 ..." for reading aloud and comparing side by side. */
+/** The key the user sends with: the default own key, else any own key. */
+export function ownKeyOf<K extends { own: boolean; isDefault: boolean }>(keys: K[]): K | null {
+  return keys.find((k) => k.own && k.isDefault) ?? keys.find((k) => k.own) ?? null;
+}
+
 export function formatFingerprint(fpr: string): string {
   return normalizeHex(fpr).replace(/(.{4})(?=.)/g, '$1 ');
 }
