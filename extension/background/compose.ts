@@ -83,15 +83,19 @@ handle('compose.bind', async ({ enabled, recipients }, caller) => {
 handle('compose.send', async ({ text }, caller) => {
   const { frame, tabId } = await composeFrame(caller);
   if (text.length > MAX_PLAINTEXT) throw new HandlerError('too-long');
-  const binding = await getBinding(frame.site, frame.conversation.id);
+  const [binding, kr] = await Promise.all([getBinding(frame.site, frame.conversation.id), keyring()]);
   if (!binding?.enabled || !binding.recipients.length) throw new HandlerError('no-recipients');
-  const kr = await keyring();
+  // The keys are looked up together (a send waits on each step); errors keep their order below.
+  const signing = kr.signingKey();
+  signing.catch(() => undefined);
+  const theirs = kr.encryptionKeys(binding.recipients);
+  theirs.catch(() => undefined);
   const known = new Set((await kr.list()).map((k) => k.fingerprint));
   // A chat whose every contact key was deleted has nobody to encrypt to: say so, not "missing key".
   if (!binding.recipients.some((f) => known.has(f))) throw new HandlerError('no-recipients');
-  const signingKey = await kr.signingKey();
+  const signingKey = await signing;
   const own = signingKey.getFingerprint().toUpperCase();
-  const encryptionKeys = await kr.encryptionKeys([...new Set([...binding.recipients, own])]);
+  const encryptionKeys = [...await theirs, ...binding.recipients.includes(own) ? [] : await kr.encryptionKeys([own])];
   const binary = await encryptMessage({ text, encryptionKeys, signingKey });
   return sendBinary(tabId, frame.site, 'msg', binary);
 });
