@@ -23,7 +23,11 @@ export interface BackgroundApi {
   /** A content script asks for a one-time token for a secure frame it is about to create. */
   'content.frameToken': { req: FrameRequest; res: { token: string; secret: string } };
   /** A secure frame proves it was created by Mantle's content script in its own tab. */
-  'frame.claim': { req: { token: string; secret: string }; res: { ok: false } | { ok: true; frame: FrameRequest } };
+  'frame.claim': {
+    req: { token: string; secret: string };
+    /** `shown`: a message frame's content, sent with the claim (one round trip fewer per bubble). */
+    res: { ok: false } | { ok: true; frame: FrameRequest; shown?: Rendered };
+  };
   /** A secure frame asks its content script to resize or refocus it. */
   'frame.layout': { req: FrameLayout; res: { ok: true } };
   /** The compose frame's view of its chat: binding, recipients, own key, lock state. */

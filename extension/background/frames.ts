@@ -4,19 +4,60 @@
  * Tokens and claimed frames live in storage.session: the service worker may stop at any moment.
  */
 import browser from 'webextension-polyfill';
-import type { ContentApi, Envelope, FrameRequest, Request } from '@src/protocol';
+import type { ContentApi, Envelope, FrameRequest, Rendered, Request } from '@src/protocol';
 import { handle, HandlerError, type Caller } from './router';
 import { session } from './store';
 
 interface Pending { tabId: number; created: number; frame: FrameRequest; secret: string }
-interface Claimed { token: string; frame: FrameRequest }
+/** `secret`: lets the same frame claim again when the worker stopped before its answer arrived. */
+interface Claimed { token: string; frame: FrameRequest; secret: string }
 const TOKEN_TTL_MS = 60_000;
 const claiming = new Set<string>();
+
+/**
+ * What this worker issued and saw claimed, also kept in memory: storage is read back only after a
+ * restart. Each storage round trip sat between a bubble and its plaintext (issue 7); writes still
+ * go to storage at once (the browser completes them even if the worker stops right after), but
+ * nothing waits for them. The claimed map is bounded: the oldest entries fall back to storage.
+ */
+const issued = new Map<string, Pending>();
+const claimedFrames = new Map<string, Claimed>();
+const MAX_REMEMBERED = 2000;
+
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  map.set(key, value);
+  if (map.size > MAX_REMEMBERED) map.delete(map.keys().next().value!);
+}
+
+function store(write: Promise<unknown>): void {
+  write.catch((e: unknown) => console.error('Mantle background: storage write failed', e));
+}
 
 // One storage key per token and per frame: hundreds of message frames claim at once, and
 // read-modify-write of one shared map would lose entries.
 const tokenKey = (token: string) => `token:${token}`;
 const frameKey = (tabId: number, frameId: number) => `frame:${tabId}:${frameId}`;
+
+/**
+ * Set by messages.ts (which imports this module): a message frame's content is worked out from
+ * the moment its token is issued, while the frame loads, and handed over with the claim.
+ */
+interface MessageContent { warm(frame: FrameRequest): void; open(frame: FrameRequest): Promise<Rendered> }
+let messageContent: MessageContent | null = null;
+export function provideMessageContent(m: MessageContent): void {
+  messageContent = m;
+}
+
+/**
+ * The content if it is ready within a moment (usually: decryption started with the token, while
+ * the frame loaded). Otherwise the claim answers without it and the frame asks with message.open,
+ * which retries: a worker stopped during a long decryption must not take the spent claim with it.
+ */
+const CONTENT_WAIT_MS = 100;
+function ready(content: Promise<Rendered> | undefined): Promise<Rendered | undefined> {
+  if (!content) return Promise.resolve(undefined);
+  return Promise.race([content.catch(() => undefined), new Promise<undefined>((r) => setTimeout(r, CONTENT_WAIT_MS))]);
+}
 
 function randomToken(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(24));
@@ -26,7 +67,8 @@ function randomToken(): string {
 /** The frame request behind a claimed secure frame, or a 'forbidden' error. */
 export async function frameOf(caller: Caller): Promise<Claimed & { tabId: number }> {
   if (caller.tabId === undefined || caller.frameId === undefined) throw new HandlerError('forbidden');
-  const claimed = await session.get<Claimed>(frameKey(caller.tabId, caller.frameId));
+  const key = frameKey(caller.tabId, caller.frameId);
+  const claimed = claimedFrames.get(key) ?? (await session.get<Claimed>(key));
   if (!claimed) throw new HandlerError('forbidden', 'This frame was not opened by Mantle.');
   return { ...claimed, tabId: caller.tabId };
 }
@@ -45,7 +87,10 @@ handle('content.frameToken', async (frame, caller) => {
   const token = randomToken();
   const secret = randomToken();
   const pending: Pending = { tabId: caller.tabId, created: Date.now(), frame, secret };
-  await session.set(tokenKey(token), pending);
+  for (const [t, p] of issued) if (Date.now() - p.created > TOKEN_TTL_MS) issued.delete(t);
+  remember(issued, token, pending);
+  store(session.set(tokenKey(token), pending));
+  if (frame.kind === 'message') messageContent?.warm(frame);
   return { token, secret };
 });
 
@@ -61,22 +106,40 @@ handle('frame.claim', async ({ token, secret }, caller) => {
   if (claiming.has(token)) return refused;
   claiming.add(token);
   let entry: Pending | undefined;
+  const key = frameKey(caller.tabId, caller.frameId);
   try {
-    entry = await session.get<Pending>(tokenKey(token));
+    // The worker may have stopped between spending the token and answering: the frame that holds
+    // the secret (the page never sees it) gets its claim again; nothing else does.
+    const before = claimedFrames.get(key) ?? (await session.get<Claimed>(key));
+    if (before && before.token === token && before.secret === secret && before.frame.kind === caller.context) {
+      entry = { tabId: caller.tabId, created: Date.now(), frame: before.frame, secret };
+      return { ok: true as const, frame: entry.frame, ...(await contentOf(entry.frame)) };
+    }
+    entry = issued.get(token) ?? (await session.get<Pending>(tokenKey(token)));
     if (!entry || entry.tabId !== caller.tabId || entry.secret !== secret) return refused;
     const valid = Date.now() - entry.created < TOKEN_TTL_MS && entry.frame.kind === caller.context;
-    // Spending the token and recording the claim are independent writes: one round trip, not two.
-    const claimed: Claimed = { token, frame: entry.frame };
-    await Promise.all([session.remove(tokenKey(token)), valid ? session.set(frameKey(caller.tabId, caller.frameId), claimed) : null]);
+    // Spent here and now, in memory; storage follows.
+    issued.delete(token);
+    store(session.remove(tokenKey(token)));
     if (!valid) return refused;
+    const claimed: Claimed = { token, frame: entry.frame, secret };
+    remember(claimedFrames, key, claimed);
+    store(session.set(key, claimed));
   } finally {
     claiming.delete(token);
   }
-  return { ok: true as const, frame: entry.frame };
+  return { ok: true as const, frame: entry.frame, ...(await contentOf(entry.frame)) };
 });
+
+async function contentOf(frame: FrameRequest): Promise<{ shown?: Rendered }> {
+  const shown = frame.kind === 'message' ? await ready(messageContent?.open(frame)) : undefined;
+  return shown ? { shown } : {};
+}
 
 // Forget a closed tab's frames and any tokens that were never claimed.
 browser.tabs.onRemoved.addListener((tabId) => {
+  for (const key of claimedFrames.keys()) if (key.startsWith(`frame:${tabId}:`)) claimedFrames.delete(key);
+  for (const [t, p] of issued) if (p.tabId === tabId) issued.delete(t);
   void browser.storage.session.get(null).then((all) => {
     const now = Date.now();
     const stale = Object.entries(all)

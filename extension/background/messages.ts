@@ -4,11 +4,11 @@
  * survives service-worker restarts but not the browser), so rows the site re-renders are free.
  */
 import browser from 'webextension-polyfill';
-import type { FrameRequest } from '@src/protocol';
+import type { FrameRequest, Rendered } from '@src/protocol';
 import { decryptMessage } from '@src/crypto';
 import { assembleOutcome, decryptedOutcome, keyOutcome, present, type KnownKey, type Outcome, type Shown } from '@src/render/outcome';
 import { getBinding, setBinding } from './bindings';
-import { frameOf } from './frames';
+import { frameOf, provideMessageContent } from './frames';
 import { keyring } from './keys';
 import { handle, HandlerError, type Caller } from './router';
 import { recipientOf } from './compose';
@@ -16,6 +16,8 @@ import { session } from './store';
 
 type MessageFrame = Extract<FrameRequest, { kind: 'message' }>;
 const memory = new Map<string, Outcome>();
+/** Decryptions under way, by cache key: the early start and the frame's open share one. */
+const running = new Map<string, Promise<Outcome>>();
 
 async function hash(text: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
@@ -64,23 +66,20 @@ let forgets = 0;
 export async function forgetPlaintext(): Promise<void> {
   forgets++;
   memory.clear();
+  running.clear();
   await Promise.all(writing);
   const stale = Object.keys(await browser.storage.session.get(null)).filter((k) => k.startsWith('plain:'));
   if (stale.length) await session.remove(stale);
 }
 
-handle('message.open', async (_, caller) => {
-  const frame = await messageFrame(caller);
-  const kr = await keyring();
-  if ((await kr.unlocked()).length === 0) {
-    await forgetPlaintext();
-    return show(await decrypt(frame), frame);
-  }
-  const key = `plain:${await hash(frame.wire.join('\n'))}`;
-  let outcome = memory.get(key) ?? (await session.get<Outcome>(key));
-  if (!outcome) {
-    const before = forgets;
-    outcome = await decrypt(frame);
+const cacheKey = async (frame: MessageFrame) => `plain:${await hash(frame.wire.join('\n'))}`;
+
+/** The message's outcome: from a cache, from a decryption already running, or decrypted now. */
+async function outcomeOf(frame: MessageFrame, key: string): Promise<Outcome> {
+  const cached = memory.get(key) ?? (await session.get<Outcome>(key)) ?? running.get(key);
+  if (cached) return cached;
+  const before = forgets;
+  const decrypting = decrypt(frame).then((outcome) => {
     if (cacheable(outcome) && forgets === before) {
       memory.set(key, outcome);
       // Only a cache for after a worker restart: the frame need not wait for it.
@@ -88,9 +87,34 @@ handle('message.open', async (_, caller) => {
       writing.add(write);
       void write.finally(() => writing.delete(write));
     }
+    return outcome;
+  });
+  running.set(key, decrypting);
+  void decrypting.finally(() => running.get(key) === decrypting && running.delete(key)).catch(() => undefined);
+  return decrypting;
+}
+
+async function open(frame: MessageFrame): Promise<Rendered> {
+  const kr = await keyring();
+  if ((await kr.unlocked()).length === 0) {
+    await forgetPlaintext();
+    return show(await decrypt(frame), frame);
   }
-  return show(outcome, frame);
+  return show(await outcomeOf(frame, await cacheKey(frame)), frame);
+}
+
+/** Starts decrypting as soon as the content script asks for a bubble's frame; only while unlocked. */
+async function warm(frame: MessageFrame): Promise<void> {
+  const kr = await keyring();
+  if ((await kr.unlocked()).length) await outcomeOf(frame, await cacheKey(frame));
+}
+
+provideMessageContent({
+  warm: (frame) => void (frame.kind === 'message' ? warm(frame) : null)?.catch(() => undefined),
+  open: (frame) => (frame.kind === 'message' ? open(frame) : Promise.reject(new HandlerError('forbidden'))),
 });
+
+handle('message.open', async (_, caller) => open(await messageFrame(caller)));
 
 handle('message.importKey', async ({ confirmKeyChange }, caller) => {
   const frame = await messageFrame(caller);

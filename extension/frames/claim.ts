@@ -1,5 +1,7 @@
-import type { FrameRequest } from '@src/protocol';
-import { ask } from '../lib/messaging';
+import type { BackgroundApi } from '@src/protocol';
+import { ask, RemoteError } from '../lib/messaging';
+
+type Claimed = Extract<BackgroundApi['frame.claim']['res'], { ok: true }>;
 
 const MAX_TRIES = 5;
 const WAIT_MS = 10_000;
@@ -20,7 +22,7 @@ addEventListener('message', (e: MessageEvent) => {
  * the token from our URL plus the secret the content script posts to this very frame. The page
  * can post fake secrets too; a wrong one only costs one of a few tries.
  */
-export async function claimFrame(): Promise<FrameRequest | null> {
+export async function claimFrame(): Promise<Claimed | null> {
   const token = location.hash.slice(1);
   // Clear the token from our URL so nothing that can later read it gets a reusable value.
   history.replaceState(null, '', location.pathname);
@@ -37,8 +39,23 @@ export async function claimFrame(): Promise<FrameRequest | null> {
       wake = null;
     }
     const secret = secrets.shift()!;
-    const r = await ask('frame.claim', { token, secret }).catch(() => null);
-    if (r?.ok) return r.frame;
+    const r = await claimWith(token, secret);
+    if (r?.ok) return r;
   }
   return null;
+}
+
+/**
+ * No answer means the worker stopped, perhaps after spending the token: the background lets the
+ * frame holding the right secret claim again, so ask again with the same one.
+ */
+async function claimWith(token: string, secret: string): Promise<BackgroundApi['frame.claim']['res'] | null> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await ask('frame.claim', { token, secret });
+    } catch (e) {
+      if ((e instanceof RemoteError && e.code !== 'no-reply') || attempt >= 3) return null;
+      await new Promise((r) => setTimeout(r, 250 * (attempt + 1)));
+    }
+  }
 }

@@ -182,7 +182,8 @@ function Compose() {
   const [setup, setSetup] = useState(false);
 
   useEffect(() => {
-    void claimFrame().then(async (frame) => {
+    void claimFrame().then(async (claimed) => {
+      const frame = claimed?.frame;
       if (!frame || frame.kind !== 'compose') return setChat('refused');
       setChat(frame);
       setState(await ask('compose.state', {}));

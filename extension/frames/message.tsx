@@ -107,10 +107,11 @@ async function open(): Promise<Shown> {
 function Message() {
   const [r, setR] = useState<Shown | 'refused' | null>(null);
   useEffect(() => {
-    void claimFrame().then(async (frame) => {
+    void claimFrame().then(async (claimed) => {
+      const frame = claimed?.frame;
       if (!frame || frame.kind !== 'message') return setR('refused');
       applyStyle(frame.style);
-      setR(await open());
+      setR(claimed.shown ?? (await open()));
     });
   }, []);
   useLayoutEffect(() => {
