@@ -2,13 +2,17 @@
  * Send latency: Enter in the secure composer (keydown, in the compose frame) until the site's
  * client posts the message (its fetch, in the page) — by then Mantle has encrypted and signed,
  * put the ciphertext in the site's editor, read it back and pressed the site's Enter.
+ *
+ * `pauseMs` between messages: a person takes longer than that to write the next one, and by then
+ * the bubble of the message just sent has its frame. Sent back to back (no pause), each send
+ * competes with the previous message's frame loading in the same two cores; both are reported.
  */
 import { composer, encryptChat } from '../e2e/mantle';
 import { relay } from '../e2e/harness';
 import type { Observer } from './observe';
 import { THREAD, type World } from './world';
 
-export async function measureSend(w: World, obs: Observer, texts: string[], log: (s: string) => void = () => {}): Promise<number[]> {
+export async function measureSend(w: World, obs: Observer, texts: string[], opts: { pauseMs: number }, log: (s: string) => void = () => {}): Promise<number[]> {
   const { alice } = w;
   relay().reset();
   await alice.open('messenger', THREAD);
@@ -24,6 +28,7 @@ export async function measureSend(w: World, obs: Observer, texts: string[], log:
       area.value = t;
       area.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
     }, text);
+    if (opts.pauseMs) await new Promise((r) => setTimeout(r, opts.pauseMs));
     const before = obs.marks.length;
     await alice.tab.press('Enter');
     const [enter, post] = await obs.until(`message ${i + 1} to be sent`, 20_000, () => {
