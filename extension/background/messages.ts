@@ -42,7 +42,8 @@ async function decrypt(frame: MessageFrame): Promise<Outcome> {
   if ('state' in assembled) return assembled;
   if (assembled.kind === 'key') return keyOutcome(assembled.data, await knownKeys());
   const kr = await keyring();
-  const decryptionKeys = await kr.decryptionKeys();
+  // The locked ones too: a message for a locked key must say "unlock", not "not for you".
+  const decryptionKeys = [...(await kr.decryptionKeys()), ...(await kr.lockedKeys())];
   const result = await decryptMessage({ data: assembled.data, decryptionKeys, verificationKeys: await kr.verificationKeys(), maxBytes: MAX_MESSAGE_BYTES });
   return decryptedOutcome(result);
 }

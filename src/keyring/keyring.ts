@@ -152,6 +152,18 @@ export class Keyring extends LockingKeyring {
     return Object.values(await this.unlockedKeys());
   }
 
+  /**
+   * Own keys not unlocked, as stored (their secret parts still encrypted). Offered to decryption
+   * beside the unlocked ones, they make a message for them read "locked", not "not for you".
+   */
+  async lockedKeys(): Promise<openpgp.PrivateKey[]> {
+    const ring = await this.store.load();
+    const unlocked = await this.unlockedKeys();
+    const own = ring.keys.filter((k) => k.own && !(k.fingerprint in unlocked));
+    const keys = await Promise.all(own.map((k) => this.read(k.armored)));
+    return keys.filter((k): k is openpgp.PrivateKey => k.isPrivate());
+  }
+
   async verificationKeys(): Promise<openpgp.PublicKey[]> {
     const ring = await this.store.load();
     return Promise.all(ring.keys.map(async (k) => (await this.read(k.armored)).toPublic()));

@@ -1,6 +1,7 @@
 import * as openpgp from 'openpgp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { KeyInfo } from '../../../src/keyring';
+import { decryptMessage } from '../../../src/crypto';
 import { harness, snapshot, type Harness } from './helpers';
 
 const MIN = 60_000;
@@ -40,6 +41,17 @@ describe('lock and unlock', () => {
     expect(h.session.data.size).toBe(0);
     await expect(h.kr.signingKey()).rejects.toMatchObject({ code: 'locked' });
     expect(await h.kr.decryptionKeys()).toEqual([]);
+  });
+
+  it('offers the locked key so that a message for it reads "locked", not "not for you"', async () => {
+    expect(await h.kr.unlocked()).toEqual([]);
+    const locked = await h.kr.lockedKeys();
+    expect(locked.map((k) => k.getFingerprint().toUpperCase())).toEqual([me.fingerprint]);
+    expect(locked[0]!.isDecrypted()).toBe(false);
+    const [key] = await h.kr.encryptionKeys([me.fingerprint]);
+    const data = await openpgp.encrypt({ message: await openpgp.createMessage({ text: 'for me' }), encryptionKeys: key!, format: 'binary' });
+    expect(await decryptMessage({ data, decryptionKeys: locked, verificationKeys: [] })).toEqual({ ok: false, error: 'locked' });
+    expect(await decryptMessage({ data, decryptionKeys: await h.kr.decryptionKeys(), verificationKeys: [] })).toEqual({ ok: false, error: 'not-for-you' });
   });
 
   it('unlocks with the passphrase only, reporting progress', async () => {
