@@ -96,7 +96,8 @@ export type FrameRequest =
 export interface BubbleStyle { color: string; fontSize: string; fontFamily: string; lineHeight: string; dark: boolean }
 
 export type FrameLayout =
-  | { action: 'size'; height: number; width?: number }
+  /** widen: the content changed; take the bubble's whole width again before measuring it. */
+  | { action: 'size'; height: number; width?: number; widen?: boolean }
   /** badge: a small lock at the box's edge (encryption off); cover: the secure editor laid over
    * the site's box; panel: chat setup, opening upwards from the box. */
   | { action: 'mode'; mode: 'badge' | 'cover' | 'panel'; height?: number }
@@ -230,6 +231,18 @@ export function classifySender(
   if (url.protocol === 'https:' && sender.tab?.id !== undefined && sender.frameId === 0)
     return isSupportedPage(url) ? 'content' : 'generic';
   return null;
+}
+
+/**
+ * News from the background to Mantle's frames and pages (runtime.sendMessage reaches every
+ * extension document, and no content script); nobody answers. Firefox tells web-accessible
+ * frames nothing about storage.session, so a change of the lock is said this way.
+ */
+export interface Broadcast { mantle: 1; broadcast: 'keys.changed' }
+
+export function isBroadcast(x: unknown): x is Broadcast {
+  return typeof x === 'object' && x !== null && (x as { mantle?: unknown }).mantle === 1 &&
+    (x as { broadcast?: unknown }).broadcast === 'keys.changed';
 }
 
 export function isEnvelope(x: unknown): x is Envelope<unknown> {

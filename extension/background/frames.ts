@@ -4,7 +4,7 @@
  * Tokens and claimed frames live in storage.session: the service worker may stop at any moment.
  */
 import browser from 'webextension-polyfill';
-import type { ContentApi, Envelope, FrameRequest, Rendered, Request } from '@src/protocol';
+import type { Broadcast, ContentApi, Envelope, FrameRequest, Rendered, Request } from '@src/protocol';
 import { handle, HandlerError, type Caller } from './router';
 import { session } from './store';
 
@@ -16,9 +16,9 @@ const claiming = new Set<string>();
 
 /**
  * What this worker issued and saw claimed, also kept in memory: storage is read back only after a
- * restart. Each storage round trip sat between a bubble and its plaintext (issue 7); writes still
- * go to storage at once (the browser completes them even if the worker stops right after), but
- * nothing waits for them. The claimed map is bounded: the oldest entries fall back to storage.
+ * restart (each read was a round trip between a bubble and its plaintext, issue 7). Writes are
+ * still awaited: an answer must not promise what a stopped worker would forget. The maps are
+ * bounded: the oldest entries fall back to storage.
  */
 const issued = new Map<string, Pending>();
 const claimedFrames = new Map<string, Claimed>();
@@ -29,8 +29,17 @@ function remember<V>(map: Map<string, V>, key: string, value: V): void {
   if (map.size > MAX_REMEMBERED) map.delete(map.keys().next().value!);
 }
 
-function store(write: Promise<unknown>): void {
-  write.catch((e: unknown) => console.error('Mantle background: storage write failed', e));
+/**
+ * Tells Mantle's frames and pages. Chromium delivers runtime messages to extension frames inside
+ * pages; Firefox treats those frames like content scripts, which only tabs.sendMessage reaches.
+ * Content scripts ignore it (it is not a request).
+ */
+export function broadcast(news: Broadcast['broadcast']): void {
+  const message: Broadcast = { mantle: 1, broadcast: news };
+  browser.runtime.sendMessage(message).catch(() => undefined);
+  void browser.tabs.query({}).then((tabs) => {
+    for (const tab of tabs) if (tab.id !== undefined) browser.tabs.sendMessage(tab.id, message).catch(() => undefined);
+  }, () => undefined);
 }
 
 // One storage key per token and per frame: hundreds of message frames claim at once, and
@@ -89,7 +98,7 @@ handle('content.frameToken', async (frame, caller) => {
   const pending: Pending = { tabId: caller.tabId, created: Date.now(), frame, secret };
   for (const [t, p] of issued) if (Date.now() - p.created > TOKEN_TTL_MS) issued.delete(t);
   remember(issued, token, pending);
-  store(session.set(tokenKey(token), pending));
+  await session.set(tokenKey(token), pending);
   if (frame.kind === 'message') messageContent?.warm(frame);
   return { token, secret };
 });
@@ -118,13 +127,16 @@ handle('frame.claim', async ({ token, secret }, caller) => {
     entry = issued.get(token) ?? (await session.get<Pending>(tokenKey(token)));
     if (!entry || entry.tabId !== caller.tabId || entry.secret !== secret) return refused;
     const valid = Date.now() - entry.created < TOKEN_TTL_MS && entry.frame.kind === caller.context;
-    // Spent here and now, in memory; storage follows.
+    if (valid) {
+      // Recorded before the token is spent: a worker stopped in between leaves the frame one of
+      // the two to claim with again.
+      const claimed: Claimed = { token, frame: entry.frame, secret };
+      remember(claimedFrames, key, claimed);
+      await session.set(key, claimed);
+    }
     issued.delete(token);
-    store(session.remove(tokenKey(token)));
+    await session.remove(tokenKey(token));
     if (!valid) return refused;
-    const claimed: Claimed = { token, frame: entry.frame, secret };
-    remember(claimedFrames, key, claimed);
-    store(session.set(key, claimed));
   } finally {
     claiming.delete(token);
   }

@@ -6,6 +6,7 @@
  */
 import { Keyring } from '@src/keyring';
 import type { KeyInput, KeysLockState, KeysState } from '@src/protocol';
+import { broadcast } from './frames';
 import { forgetPlaintext } from './messages';
 import { handle, HandlerError } from './router';
 import { local, session } from './store';
@@ -22,14 +23,14 @@ const TOUCH_EVERY_MS = 10_000;
 export async function keyring(): Promise<Keyring> {
   instance ??= new Keyring({ local, session });
   const kr = instance;
-  await kr.lockIfIdle();
+  if (await kr.lockIfIdle()) broadcast('keys.changed');
   // Activity is kept to the minute (auto-lock counts minutes), not written for every message shown.
   if (Date.now() - lastTouch < TOUCH_EVERY_MS) return kr;
   lastTouch = Date.now();
   await kr.touch();
   const { autoLockMinutes } = await kr.settings();
   clearTimeout(timer);
-  if (autoLockMinutes > 0) timer = setTimeout(() => void kr.lockIfIdle().catch(() => undefined), autoLockMinutes * 60_000 + TOUCH_EVERY_MS);
+  if (autoLockMinutes > 0) timer = setTimeout(() => void kr.lockIfIdle().then((locked) => locked && broadcast('keys.changed'), () => undefined), autoLockMinutes * 60_000 + TOUCH_EVERY_MS);
   return kr;
 }
 
@@ -86,6 +87,8 @@ handle('keys.unlock', async ({ passphrase, fingerprint }) => {
   const target = fingerprint ?? (await lockState(kr)).defaultKey?.fingerprint;
   if (!target) throw new HandlerError('no-default');
   await kr.unlock(target, str(passphrase, 'passphrase'));
+  // Every bubble that said "locked" opens now, not only the one the user unlocked from.
+  broadcast('keys.changed');
   return lockState(kr);
 });
 
@@ -93,6 +96,7 @@ handle('keys.lock', async () => {
   await forgetPlaintext();
   const kr = await keyring();
   await kr.lock();
+  broadcast('keys.changed');
   return lockState(kr);
 });
 

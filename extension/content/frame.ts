@@ -30,5 +30,6 @@ export function createFrame(kind: 'compose' | 'message', grant: { token: string;
 export function resizeFrame(frame: HTMLIFrameElement, layout: FrameLayout): void {
   if (layout.action !== 'size') return;
   frame.style.height = `${Math.ceil(layout.height)}px`;
-  if (layout.width) frame.style.width = `${Math.ceil(layout.width) + 2}px`;
+  if (layout.widen) frame.style.width = frame.dataset.mantleWidth ?? '100%';
+  else if (layout.width) frame.style.width = `${Math.ceil(layout.width) + 2}px`;
 }

@@ -14,7 +14,7 @@ import { createFrame, resizeFrame } from './frame';
 interface Group { total: number; parts: Map<number, string>; host: MessageView | null; hostIndex: number; token: string; gen: number }
 type Chat = { id: string; title: string };
 /** A frame on its way into a bubble: read from the layout first, inserted later in a batch. */
-interface Pending { group: Group; id: string; chat: Chat; gen: number; style: BubbleStyle; height: number; distance: number; grant?: { token: string; secret: string } }
+interface Pending { group: Group; id: string; chat: Chat; gen: number; style: BubbleStyle; height: number; width: number; distance: number; grant?: { token: string; secret: string } }
 
 /** Main-thread time per animation frame spent inserting frames (each insertion creates a browsing context). */
 const INSERT_BUDGET_MS = 8;
@@ -115,7 +115,8 @@ export class MessageRenderer {
       const text = group.host!.text;
       const box = text.getBoundingClientRect();
       const distance = box.bottom < 0 ? -box.bottom : box.top > viewport ? box.top - viewport : 0;
-      return { group, id, chat, gen: ++group.gen, style: bubbleStyle(text), height: Math.max(text.offsetHeight, 18), distance };
+      // Ciphertext is long enough to fill its bubble: its width is the widest the text may be.
+      return { group, id, chat, gen: ++group.gen, style: bubbleStyle(text), height: Math.max(text.offsetHeight, 18), width: text.clientWidth, distance };
     });
     pending.sort((a, b) => a.distance - b.distance);
     for (const p of pending) {
@@ -150,7 +151,7 @@ export class MessageRenderer {
   }
 
   private insert(p: Pending): void {
-    const { group, id, chat, style, height } = p;
+    const { group, id, chat, style, height, width } = p;
     const grant = p.grant!;
     const msg = group.host;
     // Superseded (a later part arrived, or the row was re-rendered): a newer request follows.
@@ -160,7 +161,11 @@ export class MessageRenderer {
     });
     // The wire message id: lets the user's tools (and tests) tell which message a frame shows.
     frame.dataset.mantleId = id;
-    frame.style.cssText = `display:block;border:0;margin:0;padding:0;background:transparent;width:100%;min-width:120px;max-width:100%;height:${height}px;color-scheme:${style.dark ? 'dark' : 'light'};`;
+    // A percentage would resolve against the bubble, which shrinks to its content: an iframe's
+    // default 300 px. Start as wide as the ciphertext was; the frame narrows to shorter text.
+    const full = width > 0 ? `${width}px` : '100%';
+    frame.dataset.mantleWidth = full;
+    frame.style.cssText = `display:block;border:0;margin:0;padding:0;background:transparent;width:${full};min-width:120px;max-width:100%;height:${height}px;color-scheme:${style.dark ? 'dark' : 'light'};`;
     this.frameIn(msg)?.remove();
     msg.text.style.display = 'none';
     msg.text.dataset.mantleHidden = '';

@@ -8,7 +8,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import type { ChatState, FrameLayout, FrameRequest } from '@src/protocol';
 import { t } from '../lib/i18n';
-import { ask, RemoteError } from '../lib/messaging';
+import { ask, RemoteError, onBroadcast } from '../lib/messaging';
 import { claimFrame } from './claim';
 import { Setup } from './setup';
 import { errorText } from './errors';
@@ -199,6 +199,7 @@ function Compose() {
       browser.storage.onChanged.addListener((changes) => {
         if (Object.keys(changes).some((k) => k === 'bindings' || k === 'mantle.keyring' || k === 'mantle.keyring.unlocked')) refresh();
       });
+      onBroadcast(refresh);
       addEventListener('focus', refresh);
     });
   }, []);

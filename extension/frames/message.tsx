@@ -3,12 +3,12 @@
  * extension-origin document; the content script only ever handled the ciphertext.
  */
 import { render } from 'preact';
-import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { BubbleStyle, Rendered } from '@src/protocol';
 import type { Shown } from '@src/render/outcome';
 import { segments } from '@src/render/display';
 import { t } from '../lib/i18n';
-import { ask, RemoteError } from '../lib/messaging';
+import { ask, onBroadcast, RemoteError } from '../lib/messaging';
 import { claimFrame } from './claim';
 import { errorText } from './errors';
 import { Unlock } from './unlock';
@@ -106,7 +106,17 @@ async function open(): Promise<Shown> {
 
 function Message() {
   const [r, setR] = useState<Shown | 'refused' | null>(null);
+  const current = useRef(r);
+  current.current = r;
+  // Set once content has been measured: new content (unlocked, a key imported) may need more width.
+  const measured = useRef(false);
   useEffect(() => {
+    // Unlocked from another bubble, the composer or the popup: open without asking again.
+    // Locked: the plaintext leaves the screen too, not only the background's caches.
+    onBroadcast(() => {
+      const now = current.current;
+      if (now && now !== 'refused') void open().then(setR);
+    });
     void claimFrame().then(async (claimed) => {
       const frame = claimed?.frame;
       if (!frame || frame.kind !== 'message') return setR('refused');
@@ -121,9 +131,18 @@ function Message() {
     // only when it really changes (the observer also fires for the frame's own resize).
     let last = '';
     let pending = 0;
+    // The frame was narrowed to the previous content: give it the bubble's width back first.
+    let widen = measured.current;
+    measured.current = true;
     const size = () => {
       pending = 0;
       const box = el.getBoundingClientRect();
+      if (widen) {
+        widen = false;
+        last = '';
+        void ask('frame.layout', { action: 'size', height: box.height, widen: true }).catch(() => undefined);
+        return;
+      }
       // Text that fills the frame is wrapping to it: asking for its width (plus the host's slack)
       // would widen the frame, let the text fill that, and so on. Only a narrower content shrinks it.
       const width = box.width < innerWidth - 3 ? box.width : undefined;
@@ -133,10 +152,14 @@ function Message() {
       void ask('frame.layout', { action: 'size', height: box.height, ...(width === undefined ? {} : { width }) }).catch(() => undefined);
     };
     // At most one report per animation frame, with the size the content settled on.
-    const ro = new ResizeObserver(() => (pending ||= requestAnimationFrame(size)));
+    const schedule = () => (pending ||= requestAnimationFrame(size));
+    const ro = new ResizeObserver(schedule);
     ro.observe(el);
+    // After widening, content that does not wrap keeps its size: the frame's own resize says when to measure.
+    addEventListener('resize', schedule);
     return () => {
       ro.disconnect();
+      removeEventListener('resize', schedule);
       cancelAnimationFrame(pending);
     };
   }, [r]);

@@ -1,6 +1,6 @@
 /** Typed wrappers over runtime messaging; every payload goes through the protocol module. */
 import browser from 'webextension-polyfill';
-import type { BackgroundApi, ContentApi, Envelope, Request, Response } from '@src/protocol';
+import { isBroadcast, type BackgroundApi, type Broadcast, type ContentApi, type Envelope, type Request, type Response } from '@src/protocol';
 
 /** Thrown to callers when the background refuses or fails a request. */
 export class RemoteError extends Error {
@@ -41,5 +41,12 @@ export function ok<T>(value: T): Reply<T> {
 
 export function fail(code: string, message?: string): Reply<never> {
   return { ok: false, code, message };
+}
+/** Listens to the background's news, and only to its own (no other extension can send here). */
+export function onBroadcast(fn: (news: Broadcast['broadcast']) => void): void {
+  browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => {
+    if (sender.id === browser.runtime.id && !sender.tab && isBroadcast(message)) fn(message.broadcast);
+    return undefined;
+  });
 }
 export type { Reply };

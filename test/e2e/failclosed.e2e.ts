@@ -1,6 +1,6 @@
 // Issue 4, "Fail closed": with encryption on, nothing is sent when something is missing or fails,
 // the draft stays in the secure composer, and the user is told what to do.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest';
 import { browserName, poll, relay, twoUsers, user, type User } from './harness';
 import { ask, openOptions } from './keys/options';
 import { composer, composerError, draft, encryptChat, expectNoLeak, markSend, PASS, seesDecrypted, sendSecure, unbindAll, withKeys } from './mantle';
@@ -56,6 +56,54 @@ describe(`${browserName} › fail closed`, () => {
     await poll('the unlock form to go away', 15_000, () => frame.evaluate(() => !document.querySelector('form.unlock') || undefined));
     const parts = await sendSecure(alice, 'sent after unlocking');
     await seesDecrypted(bob, parts[0]!, 'sent after unlocking');
+  });
+
+  test('a chat opened while locked: each bubble says so; unlocking in one opens them all at full width; locking hides them again', async () => {
+    [alice, bob] = await twoUsers('messenger');
+    await encryptChat(alice, ['Bob Jones']);
+    const options = await openOptions(bob);
+    await ask(options, 'keys.lock');
+    await options.close();
+    // Whatever happens here, the next scenarios expect Bob's key unlocked.
+    onTestFinished(async () => {
+      const tab = await openOptions(bob);
+      await ask(tab, 'keys.unlock', { passphrase: PASS });
+      await tab.close();
+    });
+    const long = `long enough to fill its bubble from one side to the other (${browserName}). `.repeat(4).trim();
+    const [longPart] = await sendSecure(alice, long);
+    const [shortPart] = await sendSecure(alice, 'and a short one');
+    const frameOf = (m: { text: string }) => `iframe[data-mantle="message"][data-mantle-id="${/^MNTL1 M ([0-9a-f]{8}) /.exec(m.text)![1]}"]`;
+    const width = (sel: string) => bob.tab.evaluate((s) => document.querySelector(s)!.getBoundingClientRect().width, sel);
+    for (const part of [longPart!, shortPart!]) {
+      const f = await bob.tab.frame(frameOf(part));
+      await poll('the bubble to say it is locked', 15_000, () => f.evaluate(() => !!document.querySelector('form.unlock') || undefined)).catch(async (e: Error) => {
+        throw new Error(`${e.message}; the bubble shows ${JSON.stringify(await f.evaluate(() => document.body.innerText).catch(String))}`);
+      });
+    }
+    await poll('the locked bubble to settle', 5_000, async () => ((await width(frameOf(longPart!))) > 0 || undefined));
+    await new Promise((r) => setTimeout(r, 500));
+    const lockedWidth = await width(frameOf(longPart!));
+    // Unlock from the short message's bubble: the long one opens too, without being asked.
+    const short = await bob.tab.frame(frameOf(shortPart!));
+    await short.type(PASS, 'form.unlock input[type="password"]');
+    await short.press('Enter');
+    await seesDecrypted(bob, shortPart!, 'and a short one');
+    await seesDecrypted(bob, longPart!, long.slice(-40));
+    // The long text takes the bubble's width again, not the narrower width of the unlock form.
+    const open = await poll('the long bubble to widen', 10_000, async () => {
+      const w = await width(frameOf(longPart!));
+      return w > lockedWidth + 20 ? w : undefined;
+    }).catch(async () => await width(frameOf(longPart!)));
+    expect(open, `the long bubble: ${lockedWidth} px locked, then ${open} px`).toBeGreaterThan(lockedWidth + 20);
+    // Locking again takes the plaintext off the screen, not only out of the background's caches.
+    const again = await openOptions(bob);
+    await ask(again, 'keys.lock');
+    await again.close();
+    for (const part of [longPart!, shortPart!]) {
+      const f = await bob.tab.frame(frameOf(part));
+      await poll('the bubble to lock again', 15_000, () => f.evaluate(() => (!!document.querySelector('form.unlock') && !document.querySelector('[data-mantle-plaintext]')) || undefined));
+    }
   });
 
   test('the editor does not accept the insertion: nothing is sent, the draft is kept', async () => {
