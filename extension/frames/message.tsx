@@ -115,7 +115,8 @@ function Message() {
     // Locked: the plaintext leaves the screen too, not only the background's caches.
     onBroadcast(() => {
       const now = current.current;
-      if (now && now !== 'refused') void open().then(setR);
+      // Only a change re-renders: the same content would be measured (and widened) again.
+      if (now && now !== 'refused') void open().then((next) => JSON.stringify(next) !== JSON.stringify(current.current) && setR(next));
     });
     void claimFrame().then(async (claimed) => {
       const frame = claimed?.frame;

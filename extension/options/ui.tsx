@@ -1,6 +1,6 @@
 /** Building blocks shared by the options views: busy state, errors, focus, key facts. */
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { KeyInfo } from '@src/keyring/types';
 import { t } from '../lib/i18n';
 import { keysErrorText } from './errors';
@@ -40,7 +40,8 @@ export function useTask(): Task {
 /** A live region for progress, and an alert that takes focus so keyboard users land on it. */
 export function TaskStatus({ task }: { task: Task }) {
   const alert = useRef<HTMLDivElement>(null);
-  useEffect(() => {
+  // In the same task as the render: nothing (a keypress, a test) can see the alert before it has focus.
+  useLayoutEffect(() => {
     if (task.error) alert.current?.focus();
   }, [task.error]);
   return (
