@@ -121,8 +121,7 @@ handle('frame.claim', async ({ token, secret }, caller) => {
     // the secret (the page never sees it) gets its claim again; nothing else does.
     const before = claimedFrames.get(key) ?? (await session.get<Claimed>(key));
     if (before && before.token === token && before.secret === secret && before.frame.kind === caller.context) {
-      entry = { tabId: caller.tabId, created: Date.now(), frame: before.frame, secret };
-      return { ok: true as const, frame: entry.frame, ...(await contentOf(entry.frame)) };
+      return { ok: true as const, frame: before.frame, ...(await contentOf(before.frame)) };
     }
     entry = issued.get(token) ?? (await session.get<Pending>(tokenKey(token)));
     if (!entry || entry.tabId !== caller.tabId || entry.secret !== secret) return refused;

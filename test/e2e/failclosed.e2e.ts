@@ -2,7 +2,7 @@
 // the draft stays in the secure composer, and the user is told what to do.
 import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest';
 import { browserName, poll, relay, twoUsers, user, type User } from './harness';
-import { ask, openOptions } from './keys/options';
+import { ask, openOptions, setLocked } from './keys/options';
 import { composer, composerError, draft, encryptChat, expectNoLeak, markSend, PASS, seesDecrypted, sendSecure, unbindAll, withKeys } from './mantle';
 
 describe(`${browserName} › fail closed`, () => {
@@ -44,9 +44,7 @@ describe(`${browserName} › fail closed`, () => {
   test('a locked key: told to unlock, draft kept; after unlocking in the composer it sends', async () => {
     [alice, bob] = await twoUsers('messenger');
     await encryptChat(alice, ['Bob Jones']);
-    const options = await openOptions(alice);
-    await ask(options, 'keys.lock');
-    await options.close();
+    await setLocked(alice, true);
     const error = await refused(alice, 'locked draft stays here');
     expect(error).toMatch(/unlock/i);
     const frame = await composer(alice);
@@ -61,15 +59,9 @@ describe(`${browserName} › fail closed`, () => {
   test('a chat opened while locked: each bubble says so; unlocking in one opens them all at full width; locking hides them again', async () => {
     [alice, bob] = await twoUsers('messenger');
     await encryptChat(alice, ['Bob Jones']);
-    const options = await openOptions(bob);
-    await ask(options, 'keys.lock');
-    await options.close();
+    await setLocked(bob, true);
     // Whatever happens here, the next scenarios expect Bob's key unlocked.
-    onTestFinished(async () => {
-      const tab = await openOptions(bob);
-      await ask(tab, 'keys.unlock', { passphrase: PASS });
-      await tab.close();
-    });
+    onTestFinished(() => setLocked(bob, false));
     const long = `long enough to fill its bubble from one side to the other (${browserName}). `.repeat(4).trim();
     const [longPart] = await sendSecure(alice, long);
     const [shortPart] = await sendSecure(alice, 'and a short one');
@@ -97,9 +89,7 @@ describe(`${browserName} › fail closed`, () => {
     }).catch(async () => await width(frameOf(longPart!)));
     expect(open, `the long bubble: ${lockedWidth} px locked, then ${open} px`).toBeGreaterThan(lockedWidth + 20);
     // Locking again takes the plaintext off the screen, not only out of the background's caches.
-    const again = await openOptions(bob);
-    await ask(again, 'keys.lock');
-    await again.close();
+    await setLocked(bob, true);
     for (const part of [longPart!, shortPart!]) {
       const f = await bob.tab.frame(frameOf(part));
       await poll('the bubble to lock again', 15_000, () => f.evaluate(() => (!!document.querySelector('form.unlock') && !document.querySelector('[data-mantle-plaintext]')) || undefined));

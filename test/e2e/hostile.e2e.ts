@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { withHostile, type HostileFlag } from '../fixtures/hostile/flags';
 import { leaks, type HostileLog } from '../fixtures/hostile/inspect';
 import { browserName, poll, relay, server, twoUsers, user, type Site, type Tab, type User } from './harness';
-import { ask, openOptions } from './keys/options';
+import { ask, openOptions, setLocked } from './keys/options';
 import { composer, COMPOSE_FRAME, encryptChat, PASS, seesDecrypted, sendSecure, unbindAll, withKeys } from './mantle';
 
 /** Reopens the user's chat with the replica's hostile page script running before the site's own. */
@@ -63,9 +63,7 @@ describe(`${browserName} › hostile page`, () => {
     [alice, bob] = await twoUsers('instagram');
     await hostile(alice, 'instagram', ['record']);
     await encryptChat(alice, ['Bob Jones']);
-    const options = await openOptions(alice);
-    await ask(options, 'keys.lock');
-    await options.close();
+    await setLocked(alice, true);
     const frame = await composer(alice);
     await frame.click('textarea');
     await poll('the unlock form', 10_000, () => frame.evaluate(() => !!document.querySelector('form.unlock') || undefined));

@@ -29,6 +29,13 @@ export async function openOptions(user: User, hash = ''): Promise<Tab> {
   return tab;
 }
 
+/** Locks the user's keys (as "Lock now" does), or unlocks the default one with `passphrase`. */
+export async function setLocked(user: User, locked: boolean, passphrase = UI_PASS): Promise<void> {
+  const tab = await openOptions(user);
+  await ask(tab, locked ? 'keys.lock' : 'keys.unlock', locked ? {} : { passphrase });
+  await tab.close();
+}
+
 export async function reload(tab: Tab): Promise<void> {
   // The navigation may tear down the evaluation before it answers.
   await tab.evaluate(() => {
