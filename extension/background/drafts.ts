@@ -26,7 +26,7 @@ export async function loadDraft(site: SiteId, id: string): Promise<Draft> {
   const armored = await local.get<string>(sealedKey(site, id));
   if (typeof armored !== 'string') return { text: '', sealed: false };
   const kr = await keyring();
-  const opened = await decryptMessage({ data: armored, decryptionKeys: [...(await kr.decryptionKeys()), ...(await kr.lockedKeys())], verificationKeys: [] });
+  const opened = await decryptMessage({ data: armored, decryptionKeys: await kr.decryptionCandidates(), verificationKeys: [] });
   if (opened.ok) {
     await session.set(plainKey(site, id), opened.text);
     return { text: opened.text, sealed: false };

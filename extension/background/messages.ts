@@ -43,7 +43,7 @@ async function decrypt(frame: MessageFrame): Promise<Outcome> {
   if (assembled.kind === 'key') return keyOutcome(assembled.data, await knownKeys());
   const kr = await keyring();
   // The locked ones too: a message for a locked key must say "unlock", not "not for you".
-  const decryptionKeys = [...(await kr.decryptionKeys()), ...(await kr.lockedKeys())];
+  const decryptionKeys = await kr.decryptionCandidates();
   const result = await decryptMessage({ data: assembled.data, decryptionKeys, verificationKeys: await kr.verificationKeys(), maxBytes: MAX_MESSAGE_BYTES });
   return decryptedOutcome(result);
 }
@@ -111,7 +111,9 @@ async function warm(frame: MessageFrame): Promise<void> {
 }
 
 provideMessageContent({
-  warm: (frame) => void (frame.kind === 'message' ? warm(frame) : null)?.catch(() => undefined),
+  warm: (frame) => {
+    if (frame.kind === 'message') warm(frame).catch(() => undefined);
+  },
   open: (frame) => (frame.kind === 'message' ? open(frame) : Promise.reject(new HandlerError('forbidden'))),
 });
 

@@ -152,6 +152,11 @@ export class Keyring extends LockingKeyring {
     return Object.values(await this.unlockedKeys());
   }
 
+  /** What to decrypt with: the unlocked keys, then the locked ones (see lockedKeys). */
+  async decryptionCandidates(): Promise<openpgp.PrivateKey[]> {
+    return [...(await this.decryptionKeys()), ...(await this.lockedKeys())];
+  }
+
   /**
    * Own keys not unlocked, as stored (their secret parts still encrypted). Offered to decryption
    * beside the unlocked ones, they make a message for them read "locked", not "not for you".
