@@ -37,22 +37,31 @@ function Editor({ chat, state, onState }: { chat: Chat; state: ChatState; onStat
   const [focusLost, setFocusLost] = useState(false);
   const [sealed, setSealed] = useState(false);
   const [unsaved, setUnsaved] = useState('');
-  const lastKey = useRef(0);
+  const lastActive = useRef(0);
   const sentHeight = useRef(0);
   const area = useRef<HTMLTextAreaElement>(null);
   const inner = useRef<HTMLDivElement>(null);
 
   // Mailvelope's lesson: if focus leaves the secure editor right after typing, something may be
   // stealing keystrokes (a fake composer over ours). Tell the user instead of failing silently.
+  // Clicking in counts as typing: a page that takes the focus between the click and the first key
+  // would otherwise receive every keystroke unnoticed.
   useEffect(() => {
+    const active = () => { lastActive.current = Date.now(); };
     const blur = () => {
-      if (Date.now() - lastKey.current < 1500) {
+      if (Date.now() - lastActive.current < 1500) {
         setFocusLost(true);
         layout({ action: 'focus-lost' });
       }
     };
+    addEventListener('pointerdown', active, true);
+    addEventListener('focus', active);
     addEventListener('blur', blur);
-    return () => removeEventListener('blur', blur);
+    return () => {
+      removeEventListener('pointerdown', active, true);
+      removeEventListener('focus', active);
+      removeEventListener('blur', blur);
+    };
   }, []);
 
   useEffect(() => {
@@ -132,7 +141,7 @@ function Editor({ chat, state, onState }: { chat: Chat; state: ChatState; onStat
           placeholder={t('composePlaceholder')}
           onInput={(e) => edit(e.currentTarget.value)}
           onKeyDown={(e) => {
-            lastKey.current = Date.now();
+            lastActive.current = Date.now();
             setFocusLost(false);
             if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
               e.preventDefault();

@@ -1,6 +1,6 @@
 // Issue 5: the page is the adversary. With a recorder of everything page scripts can observe, no
 // plaintext, passphrase or key material shows up; frames the page loads itself refuse to work;
-// focus stolen while the user types is noticed and shown.
+// focus stolen while the user types (or right after clicking in) is noticed and shown.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { withHostile, type HostileFlag } from '../fixtures/hostile/flags';
 import { leaks, type HostileLog } from '../fixtures/hostile/inspect';
@@ -115,18 +115,25 @@ describe(`${browserName} › hostile page`, () => {
     await other.close();
   });
 
-  test('focus stolen while the user types is noticed and shown', async () => {
+  test('focus stolen right after clicking in, or while the user types, is noticed and shown', async () => {
     [alice, bob] = await twoUsers('messenger');
     await encryptChat(alice, ['Bob Jones']);
     await hostile(alice, 'messenger', ['record', 'steal-focus']);
     const frame = await composer(alice);
+    const warned = () => frame.evaluate(() => !!document.querySelector('[data-mantle-focus-lost]') || undefined);
     // The page grabs the focus every 700 ms while Mantle's frame has it, as a keylogger would.
+    // First before any key: the user clicked in and the keys would go to the page from the first one.
+    await frame.click('textarea');
+    await poll('the page to take the focus', 5_000, async () =>
+      (await dump(alice.tab)).events.some((e) => e.startsWith('attack steal-focus') && e.includes('"moved":true')) || undefined);
+    await poll('the focus warning after a click', 5_000, warned);
+    // Then while typing.
     await frame.click('textarea');
     for (const word of ['typing ', 'along ', 'happily ']) {
       await frame.type(word);
       await new Promise((r) => setTimeout(r, 400));
     }
-    await poll('the focus warning', 10_000, () => frame.evaluate(() => !!document.querySelector('[data-mantle-focus-lost]') || undefined));
+    await poll('the focus warning', 10_000, warned);
     const log = await dump(alice.tab);
     expect(log.events.some((e) => e.startsWith('attack steal-focus')), 'the attack ran').toBe(true);
   });
