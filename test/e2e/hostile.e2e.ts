@@ -127,13 +127,22 @@ describe(`${browserName} › hostile page`, () => {
     await poll('the page to take the focus', 5_000, async () =>
       (await dump(alice.tab)).events.some((e) => e.startsWith('attack steal-focus') && e.includes('"moved":true')) || undefined);
     await poll('the focus warning after a click', 5_000, warned);
-    // Then while typing.
-    await frame.click('textarea');
+    // Then while typing: a key in the composer clears the warning, and the next steal raises it
+    // again. The frame's document records each change (the warning is already on screen).
+    await frame.evaluate(() => {
+      const seen: boolean[] = ((window as unknown as { __warnings: boolean[] }).__warnings = []);
+      new MutationObserver(() => seen.push(!!document.querySelector('[data-mantle-focus-lost]')))
+        .observe(document.body, { childList: true, subtree: true });
+    });
     for (const word of ['typing ', 'along ', 'happily ']) {
-      await frame.type(word);
+      await frame.type(word, 'textarea');
       await new Promise((r) => setTimeout(r, 400));
     }
-    await poll('the focus warning', 10_000, warned);
+    await poll('the warning cleared by typing and raised by the next steal', 10_000, () => frame.evaluate(() => {
+      const seen = (window as unknown as { __warnings: boolean[] }).__warnings;
+      const cleared = seen.indexOf(false);
+      return (cleared >= 0 && seen.slice(cleared).includes(true)) || undefined;
+    }));
     const log = await dump(alice.tab);
     expect(log.events.some((e) => e.startsWith('attack steal-focus')), 'the attack ran').toBe(true);
   });
