@@ -234,9 +234,10 @@ export function classifySender(
 }
 
 /**
- * News from the background to Mantle's frames and pages (runtime.sendMessage reaches every
- * extension document, and no content script); nobody answers. Firefox tells web-accessible
- * frames nothing about storage.session, so a change of the lock is said this way.
+ * News from the background to Mantle's frames and pages; nobody answers. Firefox tells
+ * web-accessible frames nothing about storage.session, so a change of the lock is said this way:
+ * by runtime.sendMessage (extension documents) and, for Firefox's in-page frames, tabs.sendMessage,
+ * which content scripts receive too and ignore (it is not a request).
  */
 export interface Broadcast { mantle: 1; broadcast: 'keys.changed' }
 
