@@ -12,6 +12,8 @@ interface Pending { tabId: number; created: number; frame: FrameRequest; secret:
 /** `secret`: lets the same frame claim again when the worker stopped before its answer arrived. */
 interface Claimed { token: string; frame: FrameRequest; secret: string }
 const TOKEN_TTL_MS = 60_000;
+/** Unclaimed tokens per tab: a few screens of bubbles. */
+const MAX_PENDING_PER_TAB = 100;
 const claiming = new Set<string>();
 
 /**
@@ -96,7 +98,18 @@ handle('content.frameToken', async (frame, caller) => {
   const token = randomToken();
   const secret = randomToken();
   const pending: Pending = { tabId: caller.tabId, created: Date.now(), frame, secret };
-  for (const [t, p] of issued) if (Date.now() - p.created > TOKEN_TTL_MS) issued.delete(t);
+  // Tokens never claimed (their bubble went, or was asked for again) go, from storage too: each
+  // holds a message's whole ciphertext, and storage.session is small (a page re-rendering its rows
+  // over and over filled it, and every later token failed). Past the cap, the oldest of the tab go.
+  const gone: string[] = [];
+  const ofTab: string[] = [];
+  for (const [t, p] of issued) {
+    if (Date.now() - p.created > TOKEN_TTL_MS) gone.push(t);
+    else if (p.tabId === caller.tabId) ofTab.push(t);
+  }
+  gone.push(...ofTab.slice(0, Math.max(0, ofTab.length + 1 - MAX_PENDING_PER_TAB)));
+  for (const t of gone) issued.delete(t);
+  if (gone.length) await session.remove(gone.map(tokenKey));
   remember(issued, token, pending);
   await session.set(tokenKey(token), pending);
   if (frame.kind === 'message') messageContent?.warm(frame);

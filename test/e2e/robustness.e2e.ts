@@ -1,8 +1,9 @@
 // Issue 8: robustness in the real browsers. Hostile and broken bubbles (the bad-input corpus and a
 // fuzz sample) each end in a clear state with nothing run as HTML; a contact signing in someone
 // else's chat is called out; and faults (relay delaying or dropping a part, the background stopped
-// mid-send and mid-decrypt, the extension reloaded, the browser restarted, storage full) never send
-// plaintext, never lose the draft, and are told to the user.
+// mid-send and mid-decrypt, the extension reloaded, the browser restarted, storage full, a page
+// re-rendering a bubble without end) never send plaintext, never lose the draft, and are told to
+// the user.
 import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest';
 import * as openpgp from 'openpgp';
 import { encodeWire, parseWire } from '../../src/wire';
@@ -259,6 +260,43 @@ describe(`${browserName} › robustness: faults`, () => {
     const still = await frameState(bob, id);
     expect(still.text).toBe(msg('msgWaiting').replace('$K$', '3').replace('$N$', String(parts.length)));
   });
+
+  test('messenger: a page that re-renders a long message over and over does not stop Mantle', async () => {
+    [alice, bob] = await twoUsers('messenger');
+    await encryptChat(alice, ['Bob Jones']);
+    const long = `a long message re-rendered over and over (${browserName}) `.repeat(400);
+    const parts = await sendSecure(alice, long, 'paste');
+    await seesDecrypted(bob, parts[0]!, long.trim().slice(-60), 40_000);
+    // Each new element is a bubble Mantle has not seen: it asks for a frame again, as it must for a
+    // row the site re-rendered. 1,000 times, one per animation frame, like a list stuck re-measuring.
+    const hits = await bob.tab.evaluate(async (id) => {
+      let hits = 0;
+      for (let i = 0; i < 1000; i++) {
+        await new Promise((r) => requestAnimationFrame(r));
+        // Any part's bubble text (the list keeps only some of the message's rows).
+        const text = [...document.querySelectorAll<HTMLElement>('div')].find((e) => !e.firstElementChild && e.textContent?.startsWith(`MNTL1 M ${id} `));
+        if (text) hits++;
+        text?.replaceWith(text.cloneNode(true));
+      }
+      return hits;
+    }, wireId(parts[0]!)!);
+    expect(hits, 'the page found the bubble to re-render').toBeGreaterThan(900);
+    // Rows changed height under the list: the user scrolls back to the newest message, as they would.
+    await bob.tab.evaluate(async (sel) => {
+      const scrolls = (e: HTMLElement) => /auto|scroll/.test(getComputedStyle(e).overflowY);
+      const list = document.querySelector<HTMLElement>(sel)!;
+      let el: HTMLElement | null = scrolls(list) ? list : [...list.querySelectorAll<HTMLElement>('*')].find(scrolls) ?? null;
+      for (let up = list.parentElement; !el && up; up = up.parentElement) if (scrolls(up)) el = up;
+      for (let i = 0; el && i < 10; i++) {
+        el.scrollTop = getComputedStyle(el).flexDirection === 'column-reverse' ? 0 : el.scrollHeight;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }, MESSAGE_LIST.messenger);
+    // As long as the other: it would not fit in what a full storage has left.
+    const next = long.replaceAll('re-rendered', 'sent-after!');
+    const after = await sendSecure(alice, next, 'paste');
+    await seesDecrypted(bob, after[0]!, next.trim().slice(-60), 40_000);
+  }, 120_000);
 
   test('messenger: the background stopped mid-decrypt: the message still opens', async () => {
     [alice, bob] = await twoUsers('messenger');
