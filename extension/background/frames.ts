@@ -110,6 +110,10 @@ handle('content.frameToken', async (frame, caller) => {
   gone.push(...ofTab.slice(0, Math.max(0, ofTab.length + 1 - MAX_PENDING_PER_TAB)));
   for (const t of gone) issued.delete(t);
   if (gone.length) await session.remove(gone.map(tokenKey));
+  if (!swept) {
+    swept = true;
+    void sweep().catch(() => undefined);
+  }
   remember(issued, token, pending);
   await session.set(tokenKey(token), pending);
   if (frame.kind === 'message') messageContent?.warm(frame);
@@ -160,17 +164,25 @@ async function contentOf(frame: FrameRequest): Promise<{ shown?: Rendered }> {
   return shown ? { shown } : {};
 }
 
-// Forget a closed tab's frames and any tokens that were never claimed.
+/**
+ * Removes from storage the expired tokens (and, for a closed tab, its frames and tokens). Tokens
+ * issued by an earlier worker are not in `issued`, so each worker sweeps once too.
+ */
+async function sweep(closedTab?: number): Promise<void> {
+  const all = await browser.storage.session.get(null);
+  const now = Date.now();
+  const stale = Object.entries(all)
+    .filter(([k, v]) => (closedTab !== undefined && k.startsWith(`frame:${closedTab}:`))
+      || (k.startsWith('token:') && (now - (v as Pending).created > TOKEN_TTL_MS || (v as Pending).tabId === closedTab)))
+    .map(([k]) => k);
+  if (stale.length) await session.remove(stale);
+}
+let swept = false;
+
 browser.tabs.onRemoved.addListener((tabId) => {
   for (const key of claimedFrames.keys()) if (key.startsWith(`frame:${tabId}:`)) claimedFrames.delete(key);
   for (const [t, p] of issued) if (p.tabId === tabId) issued.delete(t);
-  void browser.storage.session.get(null).then((all) => {
-    const now = Date.now();
-    const stale = Object.entries(all)
-      .filter(([k, v]) => k.startsWith(`frame:${tabId}:`) || (k.startsWith('token:') && now - (v as Pending).created > TOKEN_TTL_MS))
-      .map(([k]) => k);
-    if (stale.length) void session.remove(stale);
-  });
+  void sweep(tabId).catch(() => undefined);
 });
 
 handle('frame.layout', async (layout, caller) => {
