@@ -50,11 +50,11 @@ const framesInDom = (u: User) => u.tab.evaluate(() => [...document.querySelector
 }));
 
 /**
- * Walks the chat from its oldest row to its newest (the replicas, like the sites, keep only the
- * rows near the viewport in the DOM) and reads the state of every message frame on the way.
+ * Scrolls the user's message list to its oldest row, half a screen down, or to its newest; true
+ * when a scroll down could not move.
  */
-async function walkAndRead(u: User, unclear: string[], read = new Map<string, FrameState>()): Promise<Map<string, FrameState>> {
-  const scroll = (to: 'top' | 'down') => u.tab.evaluate(({ sel, to }) => {
+function scrollList(u: User, to: 'top' | 'down' | 'end'): Promise<boolean> {
+  return u.tab.evaluate(({ sel, to }) => {
     const list = document.querySelector<HTMLElement>(sel);
     // The scroller is the list itself, inside it (Messenger) or around it.
     const scrolls = (e: HTMLElement) => /auto|scroll/.test(getComputedStyle(e).overflowY);
@@ -64,10 +64,19 @@ async function walkAndRead(u: User, unclear: string[], read = new Map<string, Fr
     const before = el.scrollTop;
     // Messenger's list is column-reverse: its newest row is at scrollTop 0, older ones above, negative.
     const reverse = getComputedStyle(el).flexDirection === 'column-reverse';
-    el.scrollTop = to === 'top' ? (reverse ? -el.scrollHeight : 0) : el.scrollTop + el.clientHeight / 2;
+    el.scrollTop = to === 'top' ? (reverse ? -el.scrollHeight : 0)
+      : to === 'end' ? (reverse ? 0 : el.scrollHeight)
+      : el.scrollTop + el.clientHeight / 2;
     return to === 'down' && el.scrollTop === before;
   }, { sel: MESSAGE_LIST[u.current.site], to });
-  await scroll('top');
+}
+
+/**
+ * Walks the chat from its oldest row to its newest (the replicas, like the sites, keep only the
+ * rows near the viewport in the DOM) and reads the state of every message frame on the way.
+ */
+async function walkAndRead(u: User, unclear: string[], read = new Map<string, FrameState>()): Promise<Map<string, FrameState>> {
+  await scrollList(u, 'top');
   for (let step = 0; step < 400; step++) {
     // The list re-renders on the next frame and Mantle inserts frames after that: wait for calm.
     let count = -1;
@@ -86,7 +95,7 @@ async function walkAndRead(u: User, unclear: string[], read = new Map<string, Fr
       });
       if (state) read.set(f.key, state);
     }));
-    if (await scroll('down')) break;
+    if (await scrollList(u, 'down')) break;
   }
   return read;
 }
@@ -282,16 +291,10 @@ describe(`${browserName} › robustness: faults`, () => {
     }, wireId(parts[0]!)!);
     expect(hits, 'the page found the bubble to re-render').toBeGreaterThan(900);
     // Rows changed height under the list: the user scrolls back to the newest message, as they would.
-    await bob.tab.evaluate(async (sel) => {
-      const scrolls = (e: HTMLElement) => /auto|scroll/.test(getComputedStyle(e).overflowY);
-      const list = document.querySelector<HTMLElement>(sel)!;
-      let el: HTMLElement | null = scrolls(list) ? list : [...list.querySelectorAll<HTMLElement>('*')].find(scrolls) ?? null;
-      for (let up = list.parentElement; !el && up; up = up.parentElement) if (scrolls(up)) el = up;
-      for (let i = 0; el && i < 10; i++) {
-        el.scrollTop = getComputedStyle(el).flexDirection === 'column-reverse' ? 0 : el.scrollHeight;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }, MESSAGE_LIST.messenger);
+    for (let i = 0; i < 10; i++) {
+      await scrollList(bob, 'end');
+      await new Promise((r) => setTimeout(r, 100));
+    }
     // As long as the other: it would not fit in what a full storage has left.
     const next = long.replaceAll('re-rendered', 'sent-after!');
     const after = await sendSecure(alice, next, 'paste');
