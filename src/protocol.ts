@@ -22,6 +22,8 @@ export interface TabStatus {
 export interface BackgroundApi {
   /** A content script asks for a one-time token for a secure frame it is about to create. */
   'content.frameToken': { req: FrameRequest; res: { token: string; secret: string } };
+  /** A content script's frames left the page (the site dropped their rows): their records can go. */
+  'content.framesGone': { req: { tokens: string[] }; res: { ok: true } };
   /** A secure frame proves it was created by Mantle's content script in its own tab. */
   'frame.claim': {
     req: { token: string; secret: string };
@@ -146,6 +148,7 @@ export interface Envelope<A, K extends keyof A = keyof A> {
 /** Which contexts may send each background request. Anything not listed is refused. */
 export const allowedSenders: { [K in keyof BackgroundApi]: readonly Context[] } = {
   'content.frameToken': ['content', 'generic'],
+  'content.framesGone': ['content', 'generic'],
   'frame.claim': ['compose', 'message'],
   'frame.layout': ['compose', 'message'],
   'compose.state': ['compose'],

@@ -4,9 +4,10 @@
  * Tokens and claimed frames live in storage.session: the service worker may stop at any moment.
  */
 import browser from 'webextension-polyfill';
-import type { Broadcast, ContentApi, Envelope, FrameRequest, Rendered, Request } from '@src/protocol';
+import type { FrameRequest, Rendered } from '@src/protocol';
 import { handle, HandlerError, type Caller } from './router';
 import { session } from './store';
+import { tellTab } from './tabs';
 
 interface Pending { tabId: number; created: number; frame: FrameRequest; secret: string }
 /** `secret`: lets the same frame claim again when the worker stopped before its answer arrived. */
@@ -24,24 +25,13 @@ const claiming = new Set<string>();
  */
 const issued = new Map<string, Pending>();
 const claimedFrames = new Map<string, Claimed>();
+/** Claimed frames' storage keys by token, for content.framesGone (and from storage after a restart). */
+const frameKeys = new Map<string, string>();
 const MAX_REMEMBERED = 2000;
 
 function remember<V>(map: Map<string, V>, key: string, value: V): void {
   map.set(key, value);
   if (map.size > MAX_REMEMBERED) map.delete(map.keys().next().value!);
-}
-
-/**
- * Tells Mantle's frames and pages. Chromium delivers runtime messages to extension frames inside
- * pages; Firefox treats those frames like content scripts, which only tabs.sendMessage reaches.
- * Content scripts ignore it (it is not a request).
- */
-export function broadcast(news: Broadcast['broadcast']): void {
-  const message: Broadcast = { mantle: 1, broadcast: news };
-  browser.runtime.sendMessage(message).catch(() => undefined);
-  void browser.tabs.query({}).then((tabs) => {
-    for (const tab of tabs) if (tab.id !== undefined) browser.tabs.sendMessage(tab.id, message).catch(() => undefined);
-  }, () => undefined);
 }
 
 // One storage key per token and per frame: hundreds of message frames claim at once, and
@@ -84,15 +74,6 @@ export async function frameOf(caller: Caller): Promise<Claimed & { tabId: number
   return { ...claimed, tabId: caller.tabId };
 }
 
-export function tellTab<K extends keyof ContentApi>(tabId: number, type: K, payload: Request<ContentApi, K>): Promise<ContentApi[K]['res']> {
-  const env: Envelope<ContentApi, K> = { mantle: 1, type, payload };
-  return browser.tabs.sendMessage(tabId, env, { frameId: 0 }).then((reply) => {
-    const r = reply as { ok: boolean; value?: ContentApi[K]['res']; code?: string } | undefined;
-    if (!r?.ok) throw new HandlerError(r?.code ?? 'page-gone', 'The chat page did not answer. Reload the tab and try again.');
-    return r.value as ContentApi[K]['res'];
-  });
-}
-
 handle('content.frameToken', async (frame, caller) => {
   if (caller.tabId === undefined) throw new HandlerError('forbidden');
   const token = randomToken();
@@ -110,10 +91,7 @@ handle('content.frameToken', async (frame, caller) => {
   gone.push(...ofTab.slice(0, Math.max(0, ofTab.length + 1 - MAX_PENDING_PER_TAB)));
   for (const t of gone) issued.delete(t);
   if (gone.length) await session.remove(gone.map(tokenKey));
-  if (!swept) {
-    swept = true;
-    void sweep().catch(() => undefined);
-  }
+  void swept().catch(() => undefined);
   remember(issued, token, pending);
   await session.set(tokenKey(token), pending);
   if (frame.kind === 'message') messageContent?.warm(frame);
@@ -148,6 +126,7 @@ handle('frame.claim', async ({ token, secret }, caller) => {
       // the two to claim with again.
       const claimed: Claimed = { token, frame: entry.frame, secret };
       remember(claimedFrames, key, claimed);
+      frameKeys.set(token, key);
       await session.set(key, claimed);
     }
     issued.delete(token);
@@ -165,24 +144,59 @@ async function contentOf(frame: FrameRequest): Promise<{ shown?: Rendered }> {
 }
 
 /**
- * Removes from storage the expired tokens (and, for a closed tab, its frames and tokens). Tokens
- * issued by an earlier worker are not in `issued`, so each worker sweeps once too.
+ * Removes from storage the expired tokens (and, for a closed tab, its frames and tokens), and
+ * learns which token each stored frame claimed with. An earlier worker's tokens and frames are not
+ * in this one's memory, so each worker sweeps once too.
  */
 async function sweep(closedTab?: number): Promise<void> {
   const all = await browser.storage.session.get(null);
   const now = Date.now();
-  const stale = Object.entries(all)
-    .filter(([k, v]) => (closedTab !== undefined && k.startsWith(`frame:${closedTab}:`))
-      || (k.startsWith('token:') && (now - (v as Pending).created > TOKEN_TTL_MS || (v as Pending).tabId === closedTab)))
-    .map(([k]) => k);
+  const stale: string[] = [];
+  for (const [k, v] of Object.entries(all)) {
+    if (k.startsWith('frame:')) {
+      if (closedTab !== undefined && k.startsWith(`frame:${closedTab}:`)) stale.push(k);
+      else if (!frameKeys.has((v as Claimed).token)) frameKeys.set((v as Claimed).token, k);
+    } else if (k.startsWith('token:') && (now - (v as Pending).created > TOKEN_TTL_MS || (v as Pending).tabId === closedTab)) stale.push(k);
+  }
   if (stale.length) await session.remove(stale);
 }
-let swept = false;
+let sweeping: Promise<void> | undefined;
+const swept = () => (sweeping ??= sweep());
 
 browser.tabs.onRemoved.addListener((tabId) => {
   for (const key of claimedFrames.keys()) if (key.startsWith(`frame:${tabId}:`)) claimedFrames.delete(key);
+  for (const [t, key] of frameKeys) if (key.startsWith(`frame:${tabId}:`)) frameKeys.delete(t);
   for (const [t, p] of issued) if (p.tabId === tabId) issued.delete(t);
   void sweep(tabId).catch(() => undefined);
+});
+
+/**
+ * The content script's frames that left the page: their records (each with its message's whole
+ * ciphertext) would otherwise stay in storage.session until the tab closed, and a long chat
+ * scrolled through fills it. Only the caller's own tab's frames and tokens go.
+ */
+handle('content.framesGone', async ({ tokens }, caller) => {
+  if (caller.tabId === undefined || !Array.isArray(tokens)) throw new HandlerError('forbidden');
+  await swept().catch(() => undefined);
+  const keys: string[] = [];
+  for (const token of tokens.slice(0, 1000)) {
+    if (typeof token !== 'string') continue;
+    const key = frameKeys.get(token);
+    if (key?.startsWith(`frame:${caller.tabId}:`)) {
+      frameKeys.delete(token);
+      // Only if the record at that key is still the one this token claimed.
+      if ((claimedFrames.get(key) ?? (await session.get<Claimed>(key)))?.token === token) {
+        claimedFrames.delete(key);
+        keys.push(key);
+      }
+    }
+    if (issued.get(token)?.tabId === caller.tabId) {
+      issued.delete(token);
+      keys.push(tokenKey(token));
+    }
+  }
+  if (keys.length) await session.remove(keys);
+  return { ok: true as const };
 });
 
 handle('frame.layout', async (layout, caller) => {

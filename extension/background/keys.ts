@@ -6,7 +6,7 @@
  */
 import { Keyring } from '@src/keyring';
 import type { KeyInput, KeysLockState, KeysState } from '@src/protocol';
-import { broadcast } from './frames';
+import { broadcast } from './tabs';
 import { forgetPlaintext } from './messages';
 import { handle, HandlerError } from './router';
 import { local, session } from './store';

@@ -6,6 +6,7 @@
  */
 import browser from 'webextension-polyfill';
 import type { FrameLayout } from '@src/protocol';
+import { ask } from '../lib/messaging';
 
 export function createFrame(kind: 'compose' | 'message', grant: { token: string; secret: string }, onReload: () => void): HTMLIFrameElement {
   const frame = document.createElement('iframe');
@@ -32,4 +33,29 @@ export function resizeFrame(frame: HTMLIFrameElement, layout: FrameLayout): void
   frame.style.height = `${Math.ceil(layout.height)}px`;
   if (layout.widen) frame.style.width = frame.dataset.mantleWidth ?? '100%';
   else if (layout.width) frame.style.width = `${Math.ceil(layout.width) + 2}px`;
+}
+
+const gone: string[] = [];
+let pending: ReturnType<typeof setTimeout> | undefined;
+
+/**
+ * Forgets the frames that left the page, and tells the background: a claimed frame's record keeps
+ * its message's ciphertext in storage.session, which is small (10 MB in Chromium), and a long chat
+ * scrolled through, or a site re-rendering its rows, would fill it. Batched: scrolling drops rows
+ * by the dozen.
+ */
+export function dropDisconnected(frames: Map<string, HTMLIFrameElement>): void {
+  for (const [token, frame] of frames) {
+    if (frame.isConnected) continue;
+    frames.delete(token);
+    gone.push(token);
+  }
+  if (!gone.length || pending) return;
+  pending = setTimeout(() => {
+    pending = undefined;
+    const tokens = gone.splice(0, 500);
+    // A stopping worker may miss them: they go back for the next batch (the tab's close clears all).
+    ask('content.framesGone', { tokens }).catch(() => gone.length < 2000 && gone.push(...tokens));
+    if (gone.length) dropDisconnected(new Map());
+  }, 1000);
 }

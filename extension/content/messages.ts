@@ -9,7 +9,7 @@ import type { MessageView, SiteAdapter } from '@src/sites/types';
 import { ask } from '../lib/messaging';
 import { alive, onOrphaned, perFrame } from './lifecycle';
 import { detect } from './detect';
-import { createFrame, resizeFrame } from './frame';
+import { createFrame, dropDisconnected, resizeFrame } from './frame';
 
 interface Group { total: number; parts: Map<number, string>; host: MessageView | null; hostIndex: number; token: string; gen: number }
 type Chat = { id: string; title: string };
@@ -47,7 +47,7 @@ export class MessageRenderer {
     const frame = this.frames.get(token);
     if (!frame) return false;
     if (!frame.isConnected) {
-      this.frames.delete(token);
+      dropDisconnected(this.frames);
       return false;
     }
     resizeFrame(frame, layout);
@@ -89,7 +89,7 @@ export class MessageRenderer {
     }
     if (changed.size) this.request([...changed], conversation);
     // Rows the site virtualized away took their frames with them.
-    for (const [token, frame] of this.frames) if (!frame.isConnected) this.frames.delete(token);
+    dropDisconnected(this.frames);
   }
 
   /** A later part of a message shown in its first part's bubble: hide its row. */
@@ -170,7 +170,8 @@ export class MessageRenderer {
     msg.text.style.display = 'none';
     msg.text.dataset.mantleHidden = '';
     msg.text.after(frame);
-    if (group.token) this.frames.delete(group.token);
+    // The group's earlier frame stays listed while it is on the page: the next scan drops it once
+    // it has gone, and tells the background.
     group.token = grant.token;
     this.frames.set(grant.token, frame);
   }

@@ -11,7 +11,7 @@ import { Relay } from '../server/relay';
 import { loadCorpus } from '../unit/bad/corpus';
 import { mutant } from '../unit/fuzz/mutate';
 import { browserName, MESSAGE_LIST, poll, relay, twoUsers, user, type User } from './harness';
-import { ask, msg, openOptions } from './keys/options';
+import { ask, msg, openOptions, setLocked } from './keys/options';
 import { composer, draft, encryptChat, expectNoLeak, paste, seesDecrypted, sendSecure, unbindAll, withKeys } from './mantle';
 import { badKey, frameState, injectParts, pagePwned, publicKeyOf, wireId, type FrameState } from './robustness/bubbles';
 
@@ -299,6 +299,56 @@ describe(`${browserName} › robustness: faults`, () => {
     const next = long.replaceAll('re-rendered', 'sent-after!');
     const after = await sendSecure(alice, next, 'paste');
     await seesDecrypted(bob, after[0]!, next.trim().slice(-60), 40_000);
+  }, 120_000);
+
+  test('messenger: the frames of rows the site dropped leave session storage; the frame on screen keeps its record', async () => {
+    [alice, bob] = await twoUsers('messenger');
+    await encryptChat(alice, ['Bob Jones']);
+    const text = `shown again after each re-render (${browserName})`;
+    const parts = await sendSecure(alice, text);
+    await seesDecrypted(bob, parts[0]!, text);
+    const id = wireId(parts[0]!)!;
+    const selector = `iframe[data-mantle="message"][data-mantle-id="${id}"]`;
+    // The site renders the row again 20 times; each time a new frame claims and shows the message.
+    for (let i = 0; i < 20; i++) {
+      await bob.tab.evaluate((sel) => {
+        const old = document.querySelector<HTMLIFrameElement>(sel)!;
+        (old as unknown as { stale: boolean }).stale = true;
+        const text = old.previousElementSibling!;
+        text.replaceWith(text.cloneNode(true));
+      }, selector);
+      await poll('a new frame for the re-rendered row', 10_000, () => bob.tab.evaluate((sel) => {
+        const f = document.querySelectorAll(sel);
+        return (f.length === 1 && !(f[0] as unknown as { stale?: boolean }).stale) || undefined;
+      }, selector));
+      await seesDecrypted(bob, parts[0]!, text);
+    }
+    const options = await openOptions(bob);
+    try {
+      // Claimed message frames' records (each holds its message's ciphertext) for this message.
+      const records = () => options.evaluate(async (id) => {
+        const g = globalThis as unknown as { browser?: unknown; chrome?: unknown };
+        const api = (g.browser ?? g.chrome) as { storage: { session: { get(k: null): Promise<Record<string, { frame?: { kind: string; wire?: string[] } }>> } } };
+        const all = await api.storage.session.get(null);
+        return Object.entries(all).filter(([k, v]) => k.startsWith('frame:') && v.frame?.wire?.some((w) => w.startsWith(`MNTL1 M ${id} `))).length;
+      }, id);
+      let last = -1;
+      await poll('the dropped frames\' records to go', 15_000, async () => ((last = await records()) <= 1 ? true : undefined)).catch((e: Error) => {
+        throw new Error(`${e.message}: ${last} records for 21 frames, 1 on screen`);
+      });
+      expect(last, 'the frame on screen keeps its record').toBe(1);
+    } finally {
+      await options.close();
+    }
+    // And the frame on screen still works: it follows a lock (which it must ask the background about).
+    await setLocked(bob, true);
+    onTestFinished(() => setLocked(bob, false));
+    const frame = await bob.tab.frame(selector);
+    await poll('the frame on screen to lock', 15_000, () => frame.evaluate(() => (!!document.querySelector('form.unlock') && !document.querySelector('[data-mantle-plaintext]')) || undefined)).catch(async (e: Error) => {
+      throw new Error(`${e.message}; it shows ${JSON.stringify(await frame.evaluate(() => document.body.innerText).catch(String))}`);
+    });
+    await setLocked(bob, false);
+    await seesDecrypted(bob, parts[0]!, text);
   }, 120_000);
 
   test('messenger: the background stopped mid-decrypt: the message still opens', async () => {

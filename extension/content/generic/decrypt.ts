@@ -6,7 +6,7 @@
 import { GENERIC_SITE, type BubbleStyle, type FrameLayout } from '@src/protocol';
 import { elementsWithCiphertext, findCiphertext, onlyCiphertext } from '@src/anysite/scan';
 import { ask } from '../../lib/messaging';
-import { createFrame, resizeFrame } from '../frame';
+import { createFrame, dropDisconnected, resizeFrame } from '../frame';
 import { onOrphaned, perFrame } from '../lifecycle';
 
 export class PageDecrypter {
@@ -43,6 +43,7 @@ export class PageDecrypter {
       this.shown.set(el, text);
       await this.show(el as HTMLElement, text);
     }
+    dropDisconnected(this.frames);
   }
 
   private async show(el: HTMLElement, text: string): Promise<void> {

@@ -18,9 +18,9 @@ describe('the generic content script as a sender', () => {
     expect(classifySender({ ...sender, id: 'other' }, self, supported)).toBeNull();
   });
 
-  test('a generic script may only ask for frame tokens; only the popup may run it', () => {
+  test('a generic script may only ask for frame tokens (and give them back); only the popup may run it', () => {
     const allowed = Object.entries(allowedSenders).filter(([, who]) => who.includes('generic')).map(([type]) => type);
-    expect(allowed).toEqual(['content.frameToken']);
+    expect(allowed).toEqual(['content.frameToken', 'content.framesGone']);
     expect(allowedSenders['anysite.run']).toEqual(['popup']);
   });
 });
