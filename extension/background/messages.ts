@@ -13,6 +13,7 @@ import { keyring } from './keys';
 import { handle, HandlerError, type Caller } from './router';
 import { recipientOf } from './compose';
 import { session } from './store';
+import { SizeBudget, storedSize } from '@src/render/budget';
 
 type MessageFrame = Extract<FrameRequest, { kind: 'message' }>;
 const memory = new Map<string, Outcome>();
@@ -63,11 +64,54 @@ const cacheable = (o: Outcome) => o.state === 'text' || o.state === 'damaged' ||
 const writing = new Set<Promise<unknown>>();
 let forgets = 0;
 
+/**
+ * Decrypted messages kept at most (in memory, and the same ones in storage.session): the frames'
+ * records and tokens need the rest of the 10 MB. The least recently shown go first.
+ */
+const PLAIN_BUDGET_BYTES = 3 * 1024 * 1024;
+const budget = new SizeBudget(PLAIN_BUDGET_BYTES);
+let seeded = false;
+
+function evict(keys: string[]): void {
+  for (const k of keys) memory.delete(k);
+  if (keys.length) track(session.remove(keys));
+}
+
+function track(write: Promise<unknown>): void {
+  const w = write.catch(() => undefined);
+  writing.add(w);
+  void w.finally(() => writing.delete(w));
+}
+
+/** What an earlier worker cached counts too: read once per worker, as older than this one's. */
+async function seed(): Promise<void> {
+  const before = forgets;
+  const all = await browser.storage.session.get(null);
+  if (forgets !== before) return;
+  const found = Object.entries(all).filter(([k]) => k.startsWith('plain:')).map(([k, v]): [string, number] => [k, storedSize(k, v)]);
+  evict(budget.addOlder(found));
+}
+
+function keep(key: string, outcome: Outcome): void {
+  const evicted = budget.add(key, storedSize(key, outcome));
+  if (!evicted.includes(key)) {
+    memory.set(key, outcome);
+    // Only a cache for after a worker restart: the frame need not wait for it.
+    track(session.set(key, outcome));
+  }
+  evict(evicted.filter((k) => k !== key));
+  if (!seeded) {
+    seeded = true;
+    track(seed());
+  }
+}
+
 /** Forgets every decrypted message: locking must make plaintext unreadable again. */
 export async function forgetPlaintext(): Promise<void> {
   forgets++;
   memory.clear();
   running.clear();
+  budget.clear();
   await Promise.all(writing);
   const stale = Object.keys(await browser.storage.session.get(null)).filter((k) => k.startsWith('plain:'));
   if (stale.length) await session.remove(stale);
@@ -78,16 +122,13 @@ const cacheKey = async (frame: MessageFrame) => `plain:${await hash(frame.wire.j
 /** The message's outcome: from a cache, from a decryption already running, or decrypted now. */
 async function outcomeOf(frame: MessageFrame, key: string): Promise<Outcome> {
   const cached = memory.get(key) ?? (await session.get<Outcome>(key)) ?? running.get(key);
-  if (cached) return cached;
+  if (cached) {
+    budget.touch(key);
+    return cached;
+  }
   const before = forgets;
   const decrypting = decrypt(frame).then((outcome) => {
-    if (cacheable(outcome) && forgets === before) {
-      memory.set(key, outcome);
-      // Only a cache for after a worker restart: the frame need not wait for it.
-      const write = session.set(key, outcome).catch(() => undefined);
-      writing.add(write);
-      void write.finally(() => writing.delete(write));
-    }
+    if (cacheable(outcome) && forgets === before) keep(key, outcome);
     return outcome;
   });
   running.set(key, decrypting);
