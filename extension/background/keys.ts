@@ -1,9 +1,11 @@
 /**
  * The keyring's requests, for Mantle's own pages. The background may be stopped at any moment, so
  * the Keyring is built lazily per wake-up over browser storage (local: keys; session: unlocked
- * copies and last activity), and auto-lock is checked at the start of every request: there is no
- * `alarms` permission, and a timer only helps while the background happens to stay awake.
+ * copies and last activity). Auto-lock is checked at the start of every request, and by an alarm,
+ * which wakes a stopped background: locking must take plaintext off the screen on time, not at
+ * the next request.
  */
+import browser from 'webextension-polyfill';
 import { Keyring } from '@src/keyring';
 import type { KeyInput, KeysLockState, KeysState } from '@src/protocol';
 import { broadcast } from './tabs';
@@ -12,25 +14,45 @@ import { handle, HandlerError } from './router';
 import { local, session } from './store';
 
 let instance: Keyring | null = null;
-let timer: ReturnType<typeof setTimeout> | undefined;
 let lastTouch = 0;
 const TOUCH_EVERY_MS = 10_000;
+const AUTO_LOCK_ALARM = 'mantle.autolock';
+const ring = () => (instance ??= new Keyring({ local, session }));
+
+/** Locks if idle too long, forgets what was decrypted, and tells every frame; true if it locked. */
+async function lockIfIdle(kr: Keyring): Promise<boolean> {
+  const locked = await kr.lockIfIdle();
+  if (locked) {
+    await forgetPlaintext();
+    broadcast('keys.changed');
+  }
+  return locked;
+}
+
+// Registered at start-up, so the alarm wakes a stopped background. Checking is not activity:
+// still unlocked (used since), it looks again a minute later.
+browser.alarms.onAlarm.addListener((alarm) => {
+  if (alarm.name !== AUTO_LOCK_ALARM) return;
+  void (async () => {
+    const kr = ring();
+    if (!(await lockIfIdle(kr)) && (await kr.unlocked()).length) await browser.alarms.create(AUTO_LOCK_ALARM, { when: Date.now() + 60_000 });
+  })().catch(() => undefined);
+});
 
 /**
  * The keyring, after locking it if it sat idle too long, and recording this request as activity.
  * Every caller in the background goes through here, so use of keys counts as activity.
  */
 export async function keyring(): Promise<Keyring> {
-  instance ??= new Keyring({ local, session });
-  const kr = instance;
-  if (await kr.lockIfIdle()) broadcast('keys.changed');
+  const kr = ring();
+  await lockIfIdle(kr);
   // Activity is kept to the minute (auto-lock counts minutes), not written for every message shown.
   if (Date.now() - lastTouch < TOUCH_EVERY_MS) return kr;
   lastTouch = Date.now();
   await kr.touch();
   const { autoLockMinutes } = await kr.settings();
-  clearTimeout(timer);
-  if (autoLockMinutes > 0) timer = setTimeout(() => void kr.lockIfIdle().then((locked) => locked && broadcast('keys.changed'), () => undefined), autoLockMinutes * 60_000 + TOUCH_EVERY_MS);
+  if (autoLockMinutes > 0) await browser.alarms.create(AUTO_LOCK_ALARM, { when: Date.now() + autoLockMinutes * 60_000 + TOUCH_EVERY_MS });
+  else await browser.alarms.clear(AUTO_LOCK_ALARM);
   return kr;
 }
 
@@ -147,6 +169,7 @@ handle('keys.restore', async ({ text }) => {
 handle('keys.settings', async (settings) => {
   const kr = await keyring();
   await kr.setSettings(settings);
-  // A shorter auto-lock applies from now on.
+  // A shorter auto-lock applies from now on, and its alarm is set again.
+  lastTouch = 0;
   return keysState(await keyring());
 });

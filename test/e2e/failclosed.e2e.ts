@@ -96,6 +96,37 @@ describe(`${browserName} › fail closed`, () => {
     }
   });
 
+  test('auto-lock takes the plaintext off the screen on time, with the background stopped and nothing asking it', async () => {
+    [alice, bob] = await twoUsers('messenger');
+    await encryptChat(alice, ['Bob Jones']);
+    const options = await openOptions(bob);
+    const { settings } = await ask<{ settings: { autoLockMinutes: number } }>(options, 'keys.state');
+    await ask(options, 'keys.unlock', { passphrase: PASS });
+    // One minute: the shortest the keyring accepts (the options page offers five and up).
+    await ask(options, 'keys.settings', { ...settings, autoLockMinutes: 1 });
+    await options.close();
+    onTestFinished(async () => {
+      const o = await openOptions(bob);
+      await ask(o, 'keys.settings', settings);
+      await ask(o, 'keys.unlock', { passphrase: PASS });
+      await o.close();
+    });
+    const text = `locked a minute after its last use (${browserName})`;
+    const [part] = await sendSecure(alice, text);
+    await seesDecrypted(bob, part!, text);
+    const shown = Date.now();
+    // A stopped background keeps no timers: only the browser can wake it.
+    await bob.session.stopBackground();
+    const frame = await bob.tab.frame(`iframe[data-mantle="message"][data-mantle-id="${/^MNTL1 M ([0-9a-f]{8}) /.exec(part!.text)![1]}"]`);
+    await poll('the bubble to lock by itself', 120_000, () => frame.evaluate(() => (!!document.querySelector('form.unlock') && !document.querySelector('[data-mantle-plaintext]')) || undefined)).catch(async (e: Error) => {
+      throw new Error(`${e.message}; the bubble shows ${JSON.stringify(await frame.evaluate(() => document.body.innerText).catch(String))}`);
+    });
+    const after = (Date.now() - shown) / 1000;
+    console.log(`auto-lock (${browserName}): plaintext off the screen ${after.toFixed(0)} s after it was shown`);
+    // A minute idle, then the alarm (it allows for the last activity being recorded up to 10 s late).
+    expect(after, 'seconds until the bubble locked').toBeLessThan(100);
+  }, 180_000);
+
   test('the editor does not accept the insertion: nothing is sent, the draft is kept', async () => {
     [alice, bob] = await twoUsers('instagram');
     await encryptChat(alice, ['Bob Jones']);
