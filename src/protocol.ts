@@ -182,6 +182,18 @@ export const allowedSenders: { [K in keyof BackgroundApi]: readonly Context[] } 
   'anysite.run': ['popup'],
 };
 
+/**
+ * Requests that show the user is at the computer, which is what auto-lock counts as use. Not the
+ * ones a page can cause: bubbles it renders make Mantle open frames and decrypt, and a page that
+ * kept re-rendering would otherwise keep the keys unlocked for ever.
+ */
+export function showsUserPresence(type: keyof BackgroundApi, context: Context, payload: unknown): boolean {
+  if (context === 'options' || context === 'popup') return true;
+  if (type === 'keys.unlock' || type === 'message.importKey') return true;
+  if (type === 'compose.draft') return typeof (payload as { text?: unknown } | null)?.text === 'string';
+  return type === 'compose.send' || type === 'compose.bind' || type === 'compose.shareKey';
+}
+
 export const contentAllowedSenders: { [K in keyof ContentApi]: readonly Context[] } = {
   'page.status': ['popup'],
   // Only the background may drive sending and frame layout; a page cannot reach these at all.

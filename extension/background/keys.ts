@@ -10,7 +10,7 @@ import { Keyring } from '@src/keyring';
 import type { KeyInput, KeysLockState, KeysState } from '@src/protocol';
 import { broadcast } from './tabs';
 import { forgetPlaintext } from './messages';
-import { handle, HandlerError } from './router';
+import { handle, HandlerError, onUserPresent } from './router';
 import { local, session } from './store';
 
 let instance: Keyring | null = null;
@@ -39,22 +39,27 @@ browser.alarms.onAlarm.addListener((alarm) => {
   })().catch(() => undefined);
 });
 
-/**
- * The keyring, after locking it if it sat idle too long, and recording this request as activity.
- * Every caller in the background goes through here, so use of keys counts as activity.
- */
+/** The keyring, after locking it if it sat idle too long. */
 export async function keyring(): Promise<Keyring> {
   const kr = ring();
   await lockIfIdle(kr);
-  // Activity is kept to the minute (auto-lock counts minutes), not written for every message shown.
-  if (Date.now() - lastTouch < TOUCH_EVERY_MS) return kr;
+  return kr;
+}
+
+/**
+ * Records use (see showsUserPresence), after the idle check: a request after too long idle locks
+ * first. Kept to about ten seconds (auto-lock counts minutes), not written for every keystroke.
+ */
+async function recordUse(): Promise<void> {
+  const kr = await keyring();
+  if (Date.now() - lastTouch < TOUCH_EVERY_MS) return;
   lastTouch = Date.now();
   await kr.touch();
   const { autoLockMinutes } = await kr.settings();
   if (autoLockMinutes > 0) await browser.alarms.create(AUTO_LOCK_ALARM, { when: Date.now() + autoLockMinutes * 60_000 + TOUCH_EVERY_MS });
   else await browser.alarms.clear(AUTO_LOCK_ALARM);
-  return kr;
 }
+onUserPresent(recordUse);
 
 async function lockState(kr: Keyring): Promise<KeysLockState> {
   const keys = (await kr.list()).filter((k) => k.own);
@@ -171,5 +176,6 @@ handle('keys.settings', async (settings) => {
   await kr.setSettings(settings);
   // A shorter auto-lock applies from now on, and its alarm is set again.
   lastTouch = 0;
+  await recordUse();
   return keysState(await keyring());
 });

@@ -1,6 +1,6 @@
 /** The background's single entry for messages: checks the sender, then dispatches. */
 import browser from 'webextension-polyfill';
-import { allowedSenders, classifySender, isEnvelope, type BackgroundApi, type Context, type Request, type Response } from '@src/protocol';
+import { allowedSenders, classifySender, isEnvelope, showsUserPresence, type BackgroundApi, type Context, type Request, type Response } from '@src/protocol';
 import { adapterFor } from '@src/sites/registry';
 import { fail, ok, type Reply } from '../lib/messaging';
 
@@ -17,6 +17,12 @@ type Handler<K extends keyof BackgroundApi> = (
 ) => Promise<Response<BackgroundApi, K>> | Response<BackgroundApi, K>;
 
 const handlers: { [K in keyof BackgroundApi]?: Handler<K> } = {};
+let userPresent: () => Promise<unknown> = () => Promise.resolve();
+
+/** Set by keys.ts: records use of Mantle for auto-lock, before a request that shows the user is there. */
+export function onUserPresent(record: () => Promise<unknown>): void {
+  userPresent = record;
+}
 
 export function handle<K extends keyof BackgroundApi>(type: K, handler: Handler<K>): void {
   (handlers as Record<string, unknown>)[type] = handler;
@@ -43,6 +49,7 @@ async function dispatch(message: unknown, sender: browser.Runtime.MessageSender)
   if (!handler) return fail('unknown-type');
   try {
     const caller: Caller = { context, tabId: sender.tab?.id, frameId: sender.frameId, url: sender.url ?? '' };
+    if (showsUserPresence(type, context, message.payload)) await userPresent().catch(() => undefined);
     return ok(await handler(message.payload as never, caller));
   } catch (e) {
     if (e instanceof HandlerError) return fail(e.code, e.message);

@@ -127,6 +127,56 @@ describe(`${browserName} › fail closed`, () => {
     expect(after, 'seconds until the bubble locked').toBeLessThan(100);
   }, 180_000);
 
+  test('a page that keeps re-rendering a bubble does not keep the keys unlocked', async () => {
+    [alice, bob] = await twoUsers('messenger');
+    await encryptChat(alice, ['Bob Jones']);
+    const options = await openOptions(bob);
+    const { settings } = await ask<{ settings: { autoLockMinutes: number } }>(options, 'keys.state');
+    await ask(options, 'keys.unlock', { passphrase: PASS });
+    await ask(options, 'keys.settings', { ...settings, autoLockMinutes: 1 });
+    onTestFinished(async () => {
+      await bob.tab.evaluate(() => void ((globalThis as unknown as { stopRerender?: boolean }).stopRerender = true));
+      await ask(options, 'keys.settings', settings);
+      await ask(options, 'keys.unlock', { passphrase: PASS });
+      await options.close();
+    });
+    const text = `re-rendered by the page to keep the keys open (${browserName})`;
+    const [part] = await sendSecure(alice, text);
+    await seesDecrypted(bob, part!, text);
+    // The last use, 50 s ago, written straight to storage (a request from Mantle's page would be
+    // use itself); the background restarts, so it remembers no recent write of its own.
+    await bob.session.stopBackground();
+    await options.evaluate(async () => {
+      const g = globalThis as unknown as { browser?: Api; chrome?: Api };
+      type Api = { storage: { session: { set(v: Record<string, unknown>): Promise<void> } } };
+      await (g.browser ?? g.chrome)!.storage.session.set({ 'mantle.keyring.activity': Date.now() - 50_000 });
+    });
+    const start = Date.now();
+    const selector = `iframe[data-mantle="message"][data-mantle-id="${/^MNTL1 M ([0-9a-f]{8}) /.exec(part!.text)![1]}"]`;
+    // Every second the page renders the bubble again: Mantle opens a new frame and decrypts.
+    await bob.tab.evaluate((sel) => {
+      const g = globalThis as unknown as { stopRerender?: boolean };
+      g.stopRerender = false;
+      const tick = () => {
+        if (g.stopRerender) return;
+        const text = document.querySelector(sel)?.previousElementSibling;
+        text?.replaceWith(text.cloneNode(true));
+        setTimeout(tick, 1000);
+      };
+      tick();
+    }, selector);
+    let shows = '';
+    await poll('the re-rendered bubble to lock', 40_000, async () => {
+      const frame = await bob.tab.frame(selector, { timeout: 2_000 }).catch(() => null);
+      const seen = await frame?.evaluate(() => ({ lock: !!document.querySelector('form.unlock'), plain: !!document.querySelector('[data-mantle-plaintext]'), text: document.body.innerText })).catch(() => null);
+      if (seen) shows = seen.text;
+      return (seen?.lock && !seen.plain) || undefined;
+    }).catch((e: Error) => {
+      throw new Error(`${e.message}; the bubble shows ${JSON.stringify(shows)}`);
+    });
+    console.log(`page re-rendering (${browserName}): locked ${((Date.now() - start) / 1000).toFixed(0)} s after the last use was 50 s old`);
+  }, 120_000);
+
   test('the editor does not accept the insertion: nothing is sent, the draft is kept', async () => {
     [alice, bob] = await twoUsers('instagram');
     await encryptChat(alice, ['Bob Jones']);
