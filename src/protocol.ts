@@ -40,9 +40,10 @@ export interface BackgroundApi {
   'compose.send': { req: { text: string }; res: { parts: number } };
   /**
    * The chat's unsent draft, kept by the background: reads it, or saves `text`. `sealed`: a draft
-   * is kept but only the unlocked key can open it.
+   * is kept but only the unlocked key can open it; `unreadable`: one is kept that none of the
+   * user's keys here can open (sealed to a key since deleted).
    */
-  'compose.draft': { req: { text?: string }; res: { text: string; sealed: boolean } };
+  'compose.draft': { req: { text?: string }; res: { text: string; sealed: boolean; unreadable?: boolean } };
   /** Post the user's own public key into the chat, in the same transport. */
   'compose.shareKey': { req: Record<string, never>; res: { parts: number } };
   /** The popup asks how the active tab's chat is encrypted (site and id come from its content script). */

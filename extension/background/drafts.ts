@@ -5,13 +5,14 @@
  * key (which needs no unlocking): nothing readable is written to disk, and a draft found only
  * sealed comes back once the user unlocks.
  */
+import browser from 'webextension-polyfill';
 import { decryptMessage, sealDraft } from '@src/crypto';
 import { ownKeyOf } from '@src/keyring';
 import type { SiteId } from '@src/sites/types';
 import { keyring } from './keys';
 import { local, session } from './store';
 
-export interface Draft { text: string; sealed: boolean }
+export interface Draft { text: string; sealed: boolean; unreadable?: boolean }
 
 const plainKey = (site: SiteId, id: string) => `draft:${site}:${id}`;
 const sealedKey = (site: SiteId, id: string) => `draft.sealed:${site}:${id}`;
@@ -31,8 +32,29 @@ export async function loadDraft(site: SiteId, id: string): Promise<Draft> {
     await session.set(plainKey(site, id), opened.text);
     return { text: opened.text, sealed: false };
   }
-  // Locked (after a restart or reload): say a draft is kept. Sealed to a key since deleted: gone.
-  return { text: '', sealed: (await kr.unlocked()).length === 0 || opened.error === 'locked' };
+  // Locked (after a restart or reload): say a draft is kept. Sealed to a key no longer here: say
+  // so, and keep it (importing that key again opens it) until the user types a new one.
+  if ((await kr.unlocked()).length === 0 || opened.error === 'locked') return { text: '', sealed: true };
+  return { text: '', sealed: false, unreadable: true };
+}
+
+/**
+ * Runs a change of the user's own keys (delete, a new default, restore) without losing drafts:
+ * each kept draft that can be read now (this session's copy, or opened with an unlocked key) is
+ * sealed again to the own key after the change, which may be another key.
+ */
+export async function keepingDrafts<T>(change: () => Promise<T>): Promise<T> {
+  const readable: [SiteId, string, string][] = [];
+  for (const key of Object.keys(await browser.storage.local.get(null))) {
+    const chat = /^draft\.sealed:([^:]+):(.*)$/s.exec(key);
+    if (!chat) continue;
+    const [, site, id] = chat as unknown as [string, SiteId, string];
+    const { text } = await loadDraft(site, id).catch(() => ({ text: '' }));
+    if (text) readable.push([site, id, text]);
+  }
+  const result = await change();
+  for (const [site, id, text] of readable) await saveDraft(site, id, text).catch(() => undefined);
+  return result;
 }
 
 export async function saveDraft(site: SiteId, id: string, text: string): Promise<void> {

@@ -9,6 +9,7 @@ import browser from 'webextension-polyfill';
 import { Keyring } from '@src/keyring';
 import type { KeyInput, KeysLockState, KeysState } from '@src/protocol';
 import { broadcast } from './tabs';
+import { keepingDrafts } from './drafts';
 import { forgetPlaintext } from './messages';
 import { handle, HandlerError, onUserPresent } from './router';
 import { local, session } from './store';
@@ -129,7 +130,7 @@ handle('keys.lock', async () => {
 
 handle('keys.setDefault', async ({ fingerprint }) => {
   const kr = await keyring();
-  await kr.setDefault(str(fingerprint, 'fingerprint'));
+  await keepingDrafts(() => kr.setDefault(str(fingerprint, 'fingerprint')));
   return keysState(kr);
 });
 
@@ -141,7 +142,7 @@ handle('keys.setVerified', async ({ fingerprint, verified }) => {
 
 handle('keys.delete', async ({ fingerprint }) => {
   const kr = await keyring();
-  await kr.delete(str(fingerprint, 'fingerprint'));
+  await keepingDrafts(() => kr.delete(str(fingerprint, 'fingerprint')));
   return keysState(kr);
 });
 
@@ -167,7 +168,7 @@ handle('keys.backup', async () => ({ text: await (await keyring()).backup() }));
 
 handle('keys.restore', async ({ text }) => {
   const kr = await keyring();
-  await kr.restore(str(text, 'text'));
+  await keepingDrafts(() => kr.restore(str(text, 'text')));
   return keysState(kr);
 });
 

@@ -36,6 +36,7 @@ function Editor({ chat, state, onState }: { chat: Chat; state: ChatState; onStat
   const [confirmOff, setConfirmOff] = useState(false);
   const [focusLost, setFocusLost] = useState(false);
   const [sealed, setSealed] = useState(false);
+  const [unreadable, setUnreadable] = useState(false);
   const [unsaved, setUnsaved] = useState('');
   const lastActive = useRef(0);
   const sentHeight = useRef(0);
@@ -90,8 +91,9 @@ function Editor({ chat, state, onState }: { chat: Chat; state: ChatState; onStat
 
   // A draft sealed while the key was locked (after a browser restart) opens once it is unlocked.
   function loadDraft() {
-    void ask('compose.draft', {}).then(({ text: saved, sealed: isSealed }) => {
+    void ask('compose.draft', {}).then(({ text: saved, sealed: isSealed, unreadable: lost }) => {
       setSealed(isSealed);
+      setUnreadable(!!lost);
       // Never overwrite what the user already typed while the draft was loading.
       if (saved && !area.current?.value) setText(saved);
     }, () => undefined);
@@ -103,6 +105,7 @@ function Editor({ chat, state, onState }: { chat: Chat; state: ChatState; onStat
   const edit = (value: string) => {
     setText(value);
     setError('');
+    setUnreadable(false);
     // Saving can fail (storage full): say so while the text is still on screen.
     void ask('compose.draft', { text: value }).then(() => setUnsaved(''), (e) => setUnsaved(errorText(e)));
   };
@@ -158,6 +161,7 @@ function Editor({ chat, state, onState }: { chat: Chat; state: ChatState; onStat
       {focusLost && <div role="alert" class="error" data-mantle-focus-lost>{t('composeFocusLost')}</div>}
       {unsaved && <div role="alert" class="error" data-mantle-unsaved>{unsaved}</div>}
       {sealed && state.locked && <div role="status" class="status" data-mantle-sealed-draft>{t('composeSealedDraft')}</div>}
+      {unreadable && <div role="status" class="status" data-mantle-unreadable-draft>{t('composeUnreadableDraft')}</div>}
       {state.locked && (
         <Unlock label={t('composeUnlockTitle')} onUnlocked={() => {
           setError('');

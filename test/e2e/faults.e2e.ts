@@ -1,6 +1,6 @@
 // Issue 8, faults of the browser itself: the extension reloaded (or updated) under an open chat,
 // the browser restarted, and storage full. For each: no plaintext sent, no draft lost, the user told.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest';
 import { browserName, poll, twoUsers, user, type User } from './harness';
 import { ask, msg, openOptions, state } from './keys/options';
 import type { Tab } from './tab';
@@ -120,6 +120,59 @@ describe(`${browserName} › faults: reload, restart, storage`, () => {
     const parts = await sendSecure(alice, '');
     await seesDecrypted(bob, parts[0]!, text);
   }, 180_000);
+
+  test('instagram: deleting the key a draft was sealed to: the draft moves to the next key; one no key can open is kept, and the composer says so', async () => {
+    [alice, bob] = await twoUsers('instagram');
+    await encryptChat(alice, ['Bob Jones']);
+    const text = `a draft across key changes and restarts (${browserName})`;
+    markSend();
+    await typeDraft(alice, text);
+    let options = await openOptions(alice);
+    const before = await state(options);
+    const first = before.defaultKey!.fingerprint;
+    const { armored } = await ask<{ armored: string }>(options, 'keys.exportPrivate', { fingerprint: first });
+    await options.close();
+    // Whatever happens, the next scenarios get Alice's keys back as they were.
+    onTestFinished(async () => {
+      const o = await openOptions(alice);
+      if (!(await state(o)).keys.some((k) => k.fingerprint === first)) await ask(o, 'keys.importPrivate', { input: { text: armored }, passphrase: PASS });
+      await ask(o, 'keys.setDefault', { fingerprint: first });
+      for (const k of (await state(o)).keys) if (k.own && !before.keys.some((b) => b.fingerprint === k.fingerprint)) await ask(o, 'keys.delete', { fingerprint: k.fingerprint });
+      await ask(o, 'keys.unlock', { passphrase: PASS });
+      await o.close();
+    });
+
+    // A second key becomes the default and the first is deleted: the draft is sealed again to the second.
+    options = await openOptions(alice);
+    const second = await ask<{ fingerprint: string }>(options, 'keys.generate', { name: 'Alice Next', email: 'alice@example.org', passphrase: PASS, expiresInDays: 0 });
+    await ask(options, 'keys.setDefault', { fingerprint: second.fingerprint });
+    await ask(options, 'keys.delete', { fingerprint: first });
+    await options.close();
+    await alice.restart();
+    await alice.open('instagram');
+    await unlockForDraft(alice, text);
+    expectNoLeak(text);
+
+    // Now one no key can open: the first key is back, and the second is deleted while locked
+    // (nothing can read the draft to seal it again). It is kept, and the composer says why it is empty.
+    options = await openOptions(alice);
+    await ask(options, 'keys.importPrivate', { input: { text: armored }, passphrase: PASS });
+    await options.close();
+    await alice.restart();
+    options = await openOptions(alice);
+    await ask(options, 'keys.setDefault', { fingerprint: first });
+    await ask(options, 'keys.delete', { fingerprint: second.fingerprint });
+    await options.close();
+    await alice.open('instagram');
+    const frame = await composer(alice);
+    await poll('the composer to say a draft is kept', 15_000, () => frame.evaluate(() => document.querySelector('[data-mantle-sealed-draft]')?.textContent ?? undefined));
+    await frame.type(PASS, 'form.unlock input[type="password"]');
+    await frame.press('Enter');
+    const said = await poll('the composer to say the draft cannot be opened', 15_000, () => frame.evaluate(() => document.querySelector('[data-mantle-unreadable-draft]')?.textContent ?? undefined));
+    expect(said).toBe(msg('composeUnreadableDraft'));
+    expect(await frame.evaluate(() => document.querySelector('textarea')!.value)).toBe('');
+    expect((await storedKeys(alice, 'draft.sealed:instagram:')).length, 'the draft is still kept').toBeGreaterThan(0);
+  }, 240_000);
 
   test('whatsapp: storage full: the user is told the draft is not saved, nothing is sent, and sending still works', async () => {
     [alice, bob] = await twoUsers('whatsapp');
