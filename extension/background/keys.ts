@@ -52,8 +52,9 @@ export async function keyring(): Promise<Keyring> {
  * first. Kept to about ten seconds (auto-lock counts minutes), not written for every keystroke.
  */
 async function recordUse(): Promise<void> {
-  const kr = await keyring();
+  // Recorded moments ago: nothing can have gone idle since, and the request checks the lock itself.
   if (Date.now() - lastTouch < TOUCH_EVERY_MS) return;
+  const kr = await keyring();
   lastTouch = Date.now();
   await kr.touch();
   const { autoLockMinutes } = await kr.settings();
