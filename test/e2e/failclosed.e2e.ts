@@ -1,7 +1,8 @@
 // Issue 4, "Fail closed": with encryption on, nothing is sent when something is missing or fails,
 // the draft stays in the secure composer, and the user is told what to do.
 import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest';
-import { browserName, poll, relay, twoUsers, user, type User } from './harness';
+import type { KeysState } from '../../src/protocol';
+import { browserName, poll, relay, twoUsers, user, type Tab, type User } from './harness';
 import { ask, openOptions, setLocked } from './keys/options';
 import { composer, composerError, draft, encryptChat, expectNoLeak, markSend, PASS, seesDecrypted, sendSecure, unbindAll, withKeys } from './mantle';
 
@@ -25,6 +26,23 @@ describe(`${browserName} › fail closed`, () => {
     expectNoLeak(text);
     await clearDraft(u);
     return error;
+  }
+
+  /**
+   * Unlocks, with auto-lock at one minute (the shortest the keyring accepts; the options page
+   * offers five and up); both are put back after the test. The options page stays open.
+   */
+  async function autoLockInOneMinute(u: User): Promise<Tab> {
+    const options = await openOptions(u);
+    const { settings } = await ask<KeysState>(options, 'keys.state');
+    await ask(options, 'keys.unlock', { passphrase: PASS });
+    await ask(options, 'keys.settings', { ...settings, autoLockMinutes: 1 });
+    onTestFinished(async () => {
+      await ask(options, 'keys.settings', settings);
+      await ask(options, 'keys.unlock', { passphrase: PASS });
+      await options.close();
+    });
+    return options;
   }
 
   async function clearDraft(u: User): Promise<void> {
@@ -99,18 +117,7 @@ describe(`${browserName} › fail closed`, () => {
   test('auto-lock takes the plaintext off the screen on time, with the background stopped and nothing asking it', async () => {
     [alice, bob] = await twoUsers('messenger');
     await encryptChat(alice, ['Bob Jones']);
-    const options = await openOptions(bob);
-    const { settings } = await ask<{ settings: { autoLockMinutes: number } }>(options, 'keys.state');
-    await ask(options, 'keys.unlock', { passphrase: PASS });
-    // One minute: the shortest the keyring accepts (the options page offers five and up).
-    await ask(options, 'keys.settings', { ...settings, autoLockMinutes: 1 });
-    await options.close();
-    onTestFinished(async () => {
-      const o = await openOptions(bob);
-      await ask(o, 'keys.settings', settings);
-      await ask(o, 'keys.unlock', { passphrase: PASS });
-      await o.close();
-    });
+    await autoLockInOneMinute(bob);
     const text = `locked a minute after its last use (${browserName})`;
     const [part] = await sendSecure(alice, text);
     await seesDecrypted(bob, part!, text);
@@ -130,16 +137,8 @@ describe(`${browserName} › fail closed`, () => {
   test('a page that keeps re-rendering a bubble does not keep the keys unlocked', async () => {
     [alice, bob] = await twoUsers('messenger');
     await encryptChat(alice, ['Bob Jones']);
-    const options = await openOptions(bob);
-    const { settings } = await ask<{ settings: { autoLockMinutes: number } }>(options, 'keys.state');
-    await ask(options, 'keys.unlock', { passphrase: PASS });
-    await ask(options, 'keys.settings', { ...settings, autoLockMinutes: 1 });
-    onTestFinished(async () => {
-      await bob.tab.evaluate(() => void ((globalThis as unknown as { stopRerender?: boolean }).stopRerender = true));
-      await ask(options, 'keys.settings', settings);
-      await ask(options, 'keys.unlock', { passphrase: PASS });
-      await options.close();
-    });
+    const options = await autoLockInOneMinute(bob);
+    onTestFinished(() => bob.tab.evaluate(() => void ((globalThis as unknown as { stopRerender?: boolean }).stopRerender = true)));
     const text = `re-rendered by the page to keep the keys open (${browserName})`;
     const [part] = await sendSecure(alice, text);
     await seesDecrypted(bob, part!, text);
