@@ -6,7 +6,7 @@
 import browser from 'webextension-polyfill';
 import type { FrameRequest, Rendered } from '@src/protocol';
 import { handle, HandlerError, type Caller } from './router';
-import { session } from './store';
+import { session, sessionSnapshot } from './store';
 import { tellTab } from './tabs';
 
 interface Pending { tabId: number; created: number; frame: FrameRequest; secret: string }
@@ -149,7 +149,7 @@ async function contentOf(frame: FrameRequest): Promise<{ shown?: Rendered }> {
  * in this one's memory, so each worker sweeps once too.
  */
 async function sweep(closedTab?: number): Promise<void> {
-  const all = await browser.storage.session.get(null);
+  const all = closedTab === undefined ? await sessionSnapshot() : await browser.storage.session.get(null);
   const now = Date.now();
   const stale: string[] = [];
   for (const [k, v] of Object.entries(all)) {

@@ -12,7 +12,7 @@ import { frameOf, provideMessageContent } from './frames';
 import { keyring } from './keys';
 import { handle, HandlerError, type Caller } from './router';
 import { recipientOf } from './compose';
-import { session } from './store';
+import { session, sessionSnapshot } from './store';
 import { SizeBudget, storedSize } from '@src/render/budget';
 
 type MessageFrame = Extract<FrameRequest, { kind: 'message' }>;
@@ -86,7 +86,7 @@ function track(write: Promise<unknown>): void {
 /** What an earlier worker cached counts too: read once per worker, as older than this one's. */
 async function seed(): Promise<void> {
   const before = forgets;
-  const all = await browser.storage.session.get(null);
+  const all = await sessionSnapshot();
   if (forgets !== before) return;
   const found = Object.entries(all).filter(([k]) => k.startsWith('plain:')).map(([k, v]): [string, number] => [k, storedSize(k, v)]);
   evict(budget.addOlder(found));

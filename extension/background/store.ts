@@ -56,3 +56,17 @@ function cachedArea(name: AreaName): CachedArea {
 
 export const local = cachedArea('local');
 export const session = cachedArea('session');
+
+let snapshot: Promise<Record<string, unknown>> | undefined;
+/**
+ * All of storage.session, read once for the clean-ups a new worker does of what earlier workers
+ * left (the frames' sweep and the plaintext budget both need it as a chat opens, and it can hold
+ * megabytes). Kept a little while for the other one, not for the worker's life.
+ */
+export function sessionSnapshot(): Promise<Record<string, unknown>> {
+  if (!snapshot) {
+    snapshot = browser.storage.session.get(null);
+    setTimeout(() => (snapshot = undefined), 30_000);
+  }
+  return snapshot;
+}
