@@ -50,12 +50,16 @@ export function dropDisconnected(frames: Map<string, HTMLIFrameElement>): void {
     frames.delete(token);
     gone.push(token);
   }
+  report();
+}
+
+function report(): void {
   if (!gone.length || pending) return;
   pending = setTimeout(() => {
     pending = undefined;
     const tokens = gone.splice(0, 500);
     // A stopping worker may miss them: they go back for the next batch (the tab's close clears all).
     ask('content.framesGone', { tokens }).catch(() => gone.length < 2000 && gone.push(...tokens));
-    if (gone.length) dropDisconnected(new Map());
+    report();
   }, 1000);
 }
