@@ -4,7 +4,9 @@
  * 2-core CI machine is not overloaded). Flags: --browser chromium|firefox, --e2e-only, --unit-only.
  */
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { ensureBrowsers } from './browsers.ts';
 import { buildExtension } from './build.ts';
 
@@ -18,7 +20,17 @@ const browsers: BrowserName[] = args.includes('--browser')
 if (!browsers.length) throw new Error('--browser takes chromium or firefox');
 
 const root = resolve(import.meta.dirname, '..');
-const results: { step: string; ok: boolean; seconds: number }[] = [];
+const results: { step: string; ok: boolean; seconds: number; report?: string }[] = [];
+// CI keeps only the end of the output: the summary must name the failed tests itself.
+const reports = mkdtempSync(join(tmpdir(), 'mantle-test-'));
+
+/** vitest with its usual output, and a JSON report the summary reads the failed tests from. */
+function vitest(step: string, argv: string[], env: Record<string, string> = {}): boolean {
+  const report = join(reports, `${results.length}.json`);
+  const ok = run(step, bin('vitest'), [...argv, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], env);
+  results[results.length - 1]!.report = report;
+  return ok;
+}
 
 function run(step: string, cmd: string, argv: string[], env: Record<string, string> = {}): boolean {
   console.log(`\n━━ ${step}`);
@@ -54,19 +66,37 @@ if (!(await step(`test tools present (${tools.join(', ')})`, () => ensureBrowser
 if (!(await step('build the extension (dist/chrome, dist/firefox, zips)', () => buildExtension()))) finish();
 if (unit) {
   run('typecheck (tsc --noEmit)', bin('tsc'), ['--noEmit']);
-  run('unit tests (vitest)', bin('vitest'), ['run']);
+  vitest('unit tests (vitest)', ['run']);
   run('web-ext lint dist/firefox (0 errors required)', bin('web-ext'), ['lint', '--source-dir', 'dist/firefox', '--self-hosted']);
 }
 if (e2e) {
   for (const b of browsers)
-    run(`end-to-end in ${b}`, bin('vitest'), ['run', '--config', 'test/e2e/vitest.config.ts'], { MANTLE_BROWSER: b });
+    vitest(`end-to-end in ${b}`, ['run', '--config', 'test/e2e/vitest.config.ts'], { MANTLE_BROWSER: b });
 }
 finish();
 
 function finish(): never {
   console.log('\n━━ summary');
-  for (const r of results) console.log(`${r.ok ? 'PASS' : 'FAIL'}  ${r.step}  (${r.seconds.toFixed(1)} s)`);
+  for (const r of results) {
+    console.log(`${r.ok ? 'PASS' : 'FAIL'}  ${r.step}  (${r.seconds.toFixed(1)} s)`);
+    if (!r.ok && r.report) for (const line of failedTests(r.report)) console.log(`      ${line}`);
+  }
   const failed = results.filter((r) => !r.ok).length;
   console.log(failed ? `\n${failed} step(s) failed.` : '\nAll steps passed.');
   process.exit(failed ? 1 : 0);
+}
+
+/** "file › test: first line of the error" for each failed test of a vitest JSON report. */
+function failedTests(report: string): string[] {
+  if (!existsSync(report)) return ['(no report: vitest did not finish)'];
+  type Assertion = { status: string; fullName: string; failureMessages?: string[] };
+  type File = { name: string; status: string; message?: string; assertionResults: Assertion[] };
+  const files = (JSON.parse(readFileSync(report, 'utf8')) as { testResults: File[] }).testResults;
+  const first = (m?: string) => (m ?? '').split('\n').find((l) => l.trim())?.trim().slice(0, 300) ?? '';
+  return files.flatMap((f) => {
+    const file = f.name.replace(`${root}/`, '');
+    const tests = f.assertionResults.filter((a) => a.status === 'failed');
+    if (!tests.length && f.status === 'failed') return [`${file}: ${first(f.message)}`];
+    return tests.map((a) => `${file} › ${a.fullName}: ${first(a.failureMessages?.[0])}`);
+  });
 }
