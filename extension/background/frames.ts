@@ -5,28 +5,24 @@
  */
 import browser from 'webextension-polyfill';
 import type { FrameRequest, Rendered } from '@src/protocol';
+import { frameKey, forgetTab, learn, record, recordAt, release, settle, type Claimed } from './frame-records';
 import { handle, HandlerError, type Caller } from './router';
 import { session, sessionSnapshot } from './store';
 import { tellTab } from './tabs';
 
 interface Pending { tabId: number; created: number; frame: FrameRequest; secret: string }
-/** `secret`: lets the same frame claim again when the worker stopped before its answer arrived. */
-interface Claimed { token: string; frame: FrameRequest; secret: string }
 const TOKEN_TTL_MS = 60_000;
 /** Unclaimed tokens per tab: a few screens of bubbles. */
 const MAX_PENDING_PER_TAB = 100;
 const claiming = new Set<string>();
 
 /**
- * What this worker issued and saw claimed, also kept in memory: storage is read back only after a
- * restart (each read was a round trip between a bubble and its plaintext, issue 7). Writes are
- * still awaited: an answer must not promise what a stopped worker would forget. The maps are
- * bounded: the oldest entries fall back to storage.
+ * What this worker issued, also kept in memory (as are claimed frames, in frame-records.ts):
+ * storage is read back only after a restart (each read was a round trip between a bubble and its
+ * plaintext, issue 7). Writes are still awaited: an answer must not promise what a stopped worker
+ * would forget. The map is bounded: the oldest entries fall back to storage.
  */
 const issued = new Map<string, Pending>();
-const claimedFrames = new Map<string, Claimed>();
-/** Claimed frames' storage keys by token, for content.framesGone (and from storage after a restart). */
-const frameKeys = new Map<string, string>();
 const MAX_REMEMBERED = 2000;
 
 function remember<V>(map: Map<string, V>, key: string, value: V): void {
@@ -37,7 +33,6 @@ function remember<V>(map: Map<string, V>, key: string, value: V): void {
 // One storage key per token and per frame: hundreds of message frames claim at once, and
 // read-modify-write of one shared map would lose entries.
 const tokenKey = (token: string) => `token:${token}`;
-const frameKey = (tabId: number, frameId: number) => `frame:${tabId}:${frameId}`;
 
 /**
  * Set by messages.ts (which imports this module): a message frame's content is worked out from
@@ -69,7 +64,7 @@ function randomToken(): string {
 export async function frameOf(caller: Caller): Promise<Claimed & { tabId: number }> {
   if (caller.tabId === undefined || caller.frameId === undefined) throw new HandlerError('forbidden');
   const key = frameKey(caller.tabId, caller.frameId);
-  const claimed = claimedFrames.get(key) ?? (await session.get<Claimed>(key));
+  const claimed = await recordAt(key);
   if (!claimed) throw new HandlerError('forbidden', 'This frame was not opened by Mantle.');
   return { ...claimed, tabId: caller.tabId };
 }
@@ -114,7 +109,7 @@ handle('frame.claim', async ({ token, secret }, caller) => {
   try {
     // The worker may have stopped between spending the token and answering: the frame that holds
     // the secret (the page never sees it) gets its claim again; nothing else does.
-    const before = claimedFrames.get(key) ?? (await session.get<Claimed>(key));
+    const before = await recordAt(key);
     if (before && before.token === token && before.secret === secret && before.frame.kind === caller.context) {
       return { ok: true as const, frame: before.frame, ...(await contentOf(before.frame)) };
     }
@@ -124,10 +119,7 @@ handle('frame.claim', async ({ token, secret }, caller) => {
     if (valid) {
       // Recorded before the token is spent: a worker stopped in between leaves the frame one of
       // the two to claim with again.
-      const claimed: Claimed = { token, frame: entry.frame, secret };
-      remember(claimedFrames, key, claimed);
-      frameKeys.set(token, key);
-      await session.set(key, claimed);
+      await record(key, { token, frame: entry.frame, secret });
     }
     issued.delete(token);
     await session.remove(tokenKey(token));
@@ -155,17 +147,17 @@ async function sweep(closedTab?: number): Promise<void> {
   for (const [k, v] of Object.entries(all)) {
     if (k.startsWith('frame:')) {
       if (closedTab !== undefined && k.startsWith(`frame:${closedTab}:`)) stale.push(k);
-      else if (!frameKeys.has((v as Claimed).token)) frameKeys.set((v as Claimed).token, k);
+      else learn(k, v as Claimed);
     } else if (k.startsWith('token:') && (now - (v as Pending).created > TOKEN_TTL_MS || (v as Pending).tabId === closedTab)) stale.push(k);
   }
   if (stale.length) await session.remove(stale);
+  await settle();
 }
 let sweeping: Promise<void> | undefined;
 const swept = () => (sweeping ??= sweep());
 
 browser.tabs.onRemoved.addListener((tabId) => {
-  for (const key of claimedFrames.keys()) if (key.startsWith(`frame:${tabId}:`)) claimedFrames.delete(key);
-  for (const [t, key] of frameKeys) if (key.startsWith(`frame:${tabId}:`)) frameKeys.delete(t);
+  forgetTab(tabId);
   for (const [t, p] of issued) if (p.tabId === tabId) issued.delete(t);
   void sweep(tabId).catch(() => undefined);
 });
@@ -181,15 +173,8 @@ handle('content.framesGone', async ({ tokens }, caller) => {
   const keys: string[] = [];
   for (const token of tokens.slice(0, 1000)) {
     if (typeof token !== 'string') continue;
-    const key = frameKeys.get(token);
-    if (key?.startsWith(`frame:${caller.tabId}:`)) {
-      frameKeys.delete(token);
-      // Only if the record at that key is still the one this token claimed.
-      if ((claimedFrames.get(key) ?? (await session.get<Claimed>(key)))?.token === token) {
-        claimedFrames.delete(key);
-        keys.push(key);
-      }
-    }
+    const key = await release(token, caller.tabId);
+    if (key) keys.push(key);
     if (issued.get(token)?.tabId === caller.tabId) {
       issued.delete(token);
       keys.push(tokenKey(token));
