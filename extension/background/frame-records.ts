@@ -32,7 +32,7 @@ export async function recordAt(key: string): Promise<Claimed | undefined> {
   const claimed = inMemory.get(key) ?? (await session.get<Claimed>(key));
   if (!claimed) return undefined;
   // An earlier worker's record, in use: newer than the leftovers the sweep will find.
-  if (claimed.frame.kind === 'message' && !budget.has(key)) await evict(budget.add(key, storedSize(key, claimed)).filter((k) => k !== key));
+  if (claimed.frame.kind === 'message' && !budget.has(key)) await countAsNewest(key, claimed);
   else budget.touch(key);
   return claimed;
 }
@@ -43,14 +43,19 @@ export async function record(key: string, claimed: Claimed): Promise<void> {
   if (inMemory.size > MAX_IN_MEMORY) inMemory.delete(inMemory.keys().next().value!);
   keyByToken.set(claimed.token, key);
   await session.set(key, claimed);
-  if (claimed.frame.kind === 'message') await evict(budget.add(key, storedSize(key, claimed)).filter((k) => k !== key));
+  if (claimed.frame.kind === 'message') await countAsNewest(key, claimed);
 }
 
+/** Counts a message frame's record as the most recently used; older ones over budget leave. */
+function countAsNewest(key: string, claimed: Claimed): Promise<void> {
+  return evict(budget.add(key, storedSize(key, claimed)).filter((k) => k !== key));
+}
+
+const older: [string, number][] = [];
 /**
  * A record found in storage that this worker did not write (an earlier worker's): learned once per
  * worker, as older than this worker's own; settle() then removes what is over budget.
  */
-const older: [string, number][] = [];
 export function learn(key: string, claimed: Claimed): void {
   if (!keyByToken.has(claimed.token)) keyByToken.set(claimed.token, key);
   if (claimed.frame.kind === 'message' && !budget.has(key)) older.push([key, storedSize(key, claimed)]);
