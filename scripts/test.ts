@@ -4,7 +4,7 @@
  * 2-core CI machine is not overloaded). Flags: --browser chromium|firefox, --e2e-only, --unit-only.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ensureBrowsers } from './browsers.ts';
@@ -81,6 +81,7 @@ function finish(): never {
     console.log(`${r.ok ? 'PASS' : 'FAIL'}  ${r.step}  (${r.seconds.toFixed(1)} s)`);
     if (!r.ok && r.report) for (const line of failedTests(r.report)) console.log(`      ${line}`);
   }
+  rmSync(reports, { recursive: true, force: true });
   const failed = results.filter((r) => !r.ok).length;
   console.log(failed ? `\n${failed} step(s) failed.` : '\nAll steps passed.');
   process.exit(failed ? 1 : 0);
