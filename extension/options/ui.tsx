@@ -59,10 +59,13 @@ export function TaskStatus({ task }: { task: Task }) {
   );
 }
 
-/** A heading that receives focus when its view appears. */
+/**
+ * A heading that receives focus when its view appears: in the same task as the view, so that a
+ * keystroke right after it (or a screen reader) never lands on the page's body.
+ */
 export function ViewHeading({ level = 2, children, id }: { level?: 2 | 3; children: ComponentChildren; id?: string }) {
   const ref = useRef<HTMLHeadingElement>(null);
-  useEffect(() => ref.current?.focus(), []);
+  useLayoutEffect(() => ref.current?.focus(), []);
   const H = level === 2 ? 'h2' : 'h3';
   return <H tabIndex={-1} ref={ref} id={id}>{children}</H>;
 }
