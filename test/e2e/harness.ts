@@ -170,6 +170,9 @@ export class User {
       await this.chat.goto(url);
       this.where = { site, thread: id };
     }
+    // A person looks at the chat they open. A tab left in the background (after a restart the
+    // browser puts another in front) gets no idle time, and its frames' focus is not the page's.
+    await this.chat.bringToFront();
     await this.chat.waitFor(COMPOSE_IN[site]);
     return this.chat;
   }
