@@ -42,7 +42,6 @@ export class MessageRenderer {
       for (const el of document.querySelectorAll<HTMLElement>('[data-mantle-hidden]')) el.style.display = '';
     });
     this.schedule();
-    fillSpares();
   }
 
   layout(token: string, layout: FrameLayout): boolean {
@@ -60,6 +59,8 @@ export class MessageRenderer {
     const conversation = this.adapter.conversation(document, new URL(location.href));
     const list = conversation && this.adapter.messageList(document);
     if (!conversation || !list) return;
+    // Only where chats are read: a site's other pages (Instagram's feed) keep no spare documents.
+    fillSpares();
     if (conversation.id !== this.chat) {
       this.chat = conversation.id;
       this.groups.clear();

@@ -61,6 +61,8 @@ export function placeSpare(frame: HTMLIFrameElement, el: Element): boolean {
 export function fillSpares(): void {
   if (!supported || scheduled || !alive()) return;
   if (loading && !loading.frame.isConnected) loading = null;
+  // The page (or the site's own re-rendering of the body) may have removed some.
+  for (let i = ready.length - 1; i >= 0; i--) if (ready[i]!.frame.parentElement !== shelf || !shelf?.isConnected) ready.splice(i, 1);
   if (loading || ready.length >= COUNT) return;
   scheduled = true;
   idle(() => {
