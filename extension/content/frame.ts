@@ -16,39 +16,15 @@ export function createFrame(kind: 'compose' | 'message', grant: { token: string;
   let loads = 0;
   frame.addEventListener('load', () => {
     if (++loads > 1) return onReload();
-    post(frame, { mantleSecret: grant.secret });
+    // Chromium serves the frame from a dynamic host (use_dynamic_url) but its document may carry
+    // the extension's own origin; both are ours, and nothing else can receive the secret.
+    const src = new URL(frame.src);
+    const origins = new Set([src.origin]);
+    if (src.protocol === 'chrome-extension:') origins.add(`chrome-extension://${browser.runtime.id}`);
+    for (const origin of origins)
+      frame.contentWindow?.postMessage({ mantleSecret: grant.secret }, origin);
   });
   return frame;
-}
-
-/**
- * A message frame loaded before its bubble exists (see spares.ts). Its URL carries no token, only
- * a random name; `onLoad` runs on its first load, `onReload` on any later one.
- */
-export function spareFrame(onLoad: () => void, onReload: () => void): HTMLIFrameElement {
-  const frame = document.createElement('iframe');
-  const name = Array.from(crypto.getRandomValues(new Uint8Array(4)), (b) => b.toString(16).padStart(2, '0')).join('');
-  frame.src = `${browser.runtime.getURL('frames/message.html')}#spare-${name}`;
-  frame.dataset.mantle = 'spare';
-  frame.title = 'Mantle';
-  frame.tabIndex = -1;
-  let loads = 0;
-  frame.addEventListener('load', () => (++loads > 1 ? onReload() : onLoad()));
-  return frame;
-}
-
-/** Gives a loaded spare frame its message: token and secret, posted only to the extension's origin. */
-export function grantFrame(frame: HTMLIFrameElement, grant: { token: string; secret: string }): void {
-  post(frame, { mantleToken: grant.token, mantleSecret: grant.secret });
-}
-
-function post(frame: HTMLIFrameElement, data: { mantleSecret: string; mantleToken?: string }): void {
-  // Chromium serves the frame from a dynamic host (use_dynamic_url) but its document may carry
-  // the extension's own origin; both are ours, and nothing else can receive the secret.
-  const src = new URL(frame.src);
-  const origins = new Set([src.origin]);
-  if (src.protocol === 'chrome-extension:') origins.add(`chrome-extension://${browser.runtime.id}`);
-  for (const origin of origins) frame.contentWindow?.postMessage(data, origin);
 }
 
 /** A message frame's size request: its content's height, and its width when narrower (+2 px of slack for rounding). */

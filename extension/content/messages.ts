@@ -9,8 +9,7 @@ import type { MessageView, SiteAdapter } from '@src/sites/types';
 import { ask } from '../lib/messaging';
 import { alive, onOrphaned, perFrame } from './lifecycle';
 import { detect } from './detect';
-import { createFrame, dropDisconnected, grantFrame, resizeFrame } from './frame';
-import { fillSpares, placeSpare, takeSpare } from './spares';
+import { createFrame, dropDisconnected, resizeFrame } from './frame';
 
 interface Group { total: number; parts: Map<number, string>; host: MessageView | null; hostIndex: number; token: string; gen: number }
 type Chat = { id: string; title: string };
@@ -59,8 +58,6 @@ export class MessageRenderer {
     const conversation = this.adapter.conversation(document, new URL(location.href));
     const list = conversation && this.adapter.messageList(document);
     if (!conversation || !list) return;
-    // Only where chats are read: a site's other pages (Instagram's feed) keep no spare documents.
-    fillSpares();
     if (conversation.id !== this.chat) {
       this.chat = conversation.id;
       this.groups.clear();
@@ -159,29 +156,20 @@ export class MessageRenderer {
     const msg = group.host;
     // Superseded (a later part arrived, or the row was re-rendered): a newer request follows.
     if (p.gen !== group.gen || !msg?.text.isConnected) return;
-    let frame: HTMLIFrameElement | null = null;
-    const reload = () => {
-      if (group.token === grant.token && frame?.isConnected) this.request([[id, group]], chat);
-    };
+    const frame = createFrame('message', grant, () => {
+      if (group.token === grant.token && frame.isConnected) this.request([[id, group]], chat);
+    });
+    // The wire message id: lets the user's tools (and tests) tell which message a frame shows.
+    frame.dataset.mantleId = id;
     // A percentage would resolve against the bubble, which shrinks to its content: an iframe's
     // default 300 px. Start as wide as the ciphertext was; the frame narrows to shorter text.
     const full = width > 0 ? `${width}px` : '100%';
-    const dress = (f: HTMLIFrameElement) => {
-      f.dataset.mantle = 'message';
-      f.removeAttribute('tabindex');
-      // The wire message id: lets the user's tools (and tests) tell which message a frame shows.
-      f.dataset.mantleId = id;
-      f.dataset.mantleWidth = full;
-      f.style.cssText = `display:block;border:0;margin:0;padding:0;background:transparent;width:${full};min-width:120px;max-width:100%;height:${height}px;color-scheme:${style.dark ? 'dark' : 'light'};`;
-      return f;
-    };
+    frame.dataset.mantleWidth = full;
+    frame.style.cssText = `display:block;border:0;margin:0;padding:0;background:transparent;width:${full};min-width:120px;max-width:100%;height:${height}px;color-scheme:${style.dark ? 'dark' : 'light'};`;
     this.frameIn(msg)?.remove();
     msg.text.style.display = 'none';
     msg.text.dataset.mantleHidden = '';
-    // A spare is moved, not inserted: its document stays loaded, and gets its message once in place.
-    const spare = takeSpare(reload);
-    if (spare && placeSpare(dress(spare), msg.text)) grantFrame((frame = spare), grant);
-    else msg.text.after((frame = dress(createFrame('message', grant, reload))));
+    msg.text.after(frame);
     // The group's earlier frame stays listed while it is on the page: the next scan drops it once
     // it has gone, and tells the background.
     group.token = grant.token;

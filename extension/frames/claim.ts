@@ -8,67 +8,41 @@ const WAIT_MS = 10_000;
 
 // Listen from the moment this module runs: the content script posts the secret on the frame's
 // load event, which can come before the UI mounts.
-interface Grant { token?: string; secret: string }
-const HEX48 = /^[0-9a-f]{48}$/;
-const grants: Grant[] = [];
+const secrets: string[] = [];
 let wake: (() => void) | null = null;
 addEventListener('message', (e: MessageEvent) => {
-  const data = e.data as { mantleSecret?: unknown; mantleToken?: unknown } | null;
-  const secret = data?.mantleSecret;
-  const token = data?.mantleToken;
-  if (e.source !== parent || typeof secret !== 'string' || !HEX48.test(secret)) return;
-  if (token !== undefined && (typeof token !== 'string' || !HEX48.test(token))) return;
-  grants.push(token === undefined ? { secret } : { token, secret });
+  const secret = (e.data as { mantleSecret?: unknown } | null)?.mantleSecret;
+  if (e.source !== parent || typeof secret !== 'string' || !/^[0-9a-f]{48}$/.test(secret)) return;
+  secrets.push(secret);
   wake?.();
 });
-
-async function nextGrant(deadline: number): Promise<Grant | null> {
-  while (!grants.length) {
-    const left = deadline - Date.now();
-    if (left <= 0) return null;
-    await new Promise<void>((r) => {
-      wake = r;
-      if (left !== Infinity) setTimeout(r, left);
-    });
-    wake = null;
-  }
-  return grants.shift()!;
-}
 
 /**
  * A secure frame shows nothing until the background confirms Mantle's content script made it:
  * the token from our URL plus the secret the content script posts to this very frame. The page
  * can post fake secrets too; a wrong one only costs one of a few tries.
- *
- * A spare message frame (`#spare-…`, loaded before its bubble existed) gets token and secret
- * posted together once the content script has moved it into a bubble; it waits for them as long
- * as it lives. The page can post fake grants to it too: each is refused (`onRefused` shows it),
- * and the frame keeps waiting for the content script's.
  */
-export async function claimFrame(onRefused?: () => void): Promise<Claimed | null> {
-  const hash = location.hash.slice(1);
+export async function claimFrame(): Promise<Claimed | null> {
+  const token = location.hash.slice(1);
   // Clear the token from our URL so nothing that can later read it gets a reusable value.
   history.replaceState(null, '', location.pathname);
-  if (/^spare-[0-9a-f]{8}$/.test(hash)) return claimSpare(onRefused);
-  if (!HEX48.test(hash)) return null;
+  if (!/^[0-9a-f]{48}$/.test(token)) return null;
   const deadline = Date.now() + WAIT_MS;
   for (let tries = 0; tries < MAX_TRIES; tries++) {
-    const grant = await nextGrant(deadline);
-    if (!grant) return null;
-    const r = await claimWith(hash, grant.secret);
+    while (!secrets.length) {
+      const left = deadline - Date.now();
+      if (left <= 0) return null;
+      await new Promise<void>((r) => {
+        wake = r;
+        setTimeout(r, left);
+      });
+      wake = null;
+    }
+    const secret = secrets.shift()!;
+    const r = await claimWith(token, secret);
     if (r?.ok) return r;
   }
   return null;
-}
-
-async function claimSpare(onRefused?: () => void): Promise<Claimed> {
-  for (;;) {
-    const grant = await nextGrant(Infinity);
-    if (!grant?.token) continue;
-    const r = await claimWith(grant.token, grant.secret);
-    if (r?.ok) return r;
-    onRefused?.();
-  }
 }
 
 /**

@@ -118,8 +118,7 @@ function Message() {
       // Only a change re-renders: the same content would be measured (and widened) again.
       if (now && now !== 'refused') void open().then((next) => JSON.stringify(next) !== JSON.stringify(current.current) && setR(next));
     });
-    // A spare frame refused a grant the page posted: it says so, and waits for Mantle's own.
-    void claimFrame(() => setR('refused')).then(async (claimed) => {
+    void claimFrame().then(async (claimed) => {
       const frame = claimed?.frame;
       if (!frame || frame.kind !== 'message') return setR('refused');
       applyStyle(frame.style);
