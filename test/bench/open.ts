@@ -100,7 +100,7 @@ export async function openThread(w: World, obs: Observer, c: Conversation, opts:
         // Name what is missing, so that a run that fails says where to look.
         const missing = c.wire.map((w, i) => ({ i, id: /^MNTL1 M ([0-9a-f]{8})/.exec(w)?.[1] ?? '' })).filter((m) => !decryptedIds.has(m.id));
         const states = missing.slice(0, 5).map((m) => {
-          const frames = [...(last?.frames ?? [])].filter((f) => f.id === m.id);
+          const frames = (last?.frames ?? []).filter((f) => f.id === m.id);
           return `#${m.i} ${m.id}: ${frames.map((f) => `${f.token} ${shown.has(f.token) ? (shown.get(f.token)!.ok ? 'shown' : 'error') : 'not shown'}`).join(', ') || 'no frame in the last view'}`;
         });
         throw new Error(`bench: reached the top with ${decryptedIds.size}/${c.wire.length} decrypted; missing ${states.join('; ')}`);
