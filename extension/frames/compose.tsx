@@ -6,8 +6,9 @@
 import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
-import type { ChatState, FrameLayout, FrameRequest } from '@src/protocol';
+import type { ChatState, FrameRequest } from '@src/protocol';
 import { t } from '../lib/i18n';
+import { layout } from '../lib/layout';
 import { ask, RemoteError, onBroadcast } from '../lib/messaging';
 import { claimFrame } from './claim';
 import { Setup } from './setup';
@@ -16,7 +17,6 @@ import { Unlock } from './unlock';
 import './frame.css';
 
 type Chat = Extract<FrameRequest, { kind: 'compose' }>;
-const layout = (l: FrameLayout) => void ask('frame.layout', l).catch(() => undefined);
 
 function Badge({ onOpen }: { onOpen: () => void }) {
   useEffect(() => layout({ action: 'mode', mode: 'badge' }), []);

@@ -8,6 +8,7 @@ import type { BubbleStyle, Rendered } from '@src/protocol';
 import type { Shown } from '@src/render/outcome';
 import { segments } from '@src/render/display';
 import { t } from '../lib/i18n';
+import { layout } from '../lib/layout';
 import { ask, onBroadcast, RemoteError } from '../lib/messaging';
 import { claimFrame } from './claim';
 import { errorText } from './errors';
@@ -141,7 +142,7 @@ function Message() {
       if (widen) {
         widen = false;
         last = '';
-        void ask('frame.layout', { action: 'size', height: box.height, widen: true }).catch(() => undefined);
+        layout({ action: 'size', height: box.height, widen: true });
         return;
       }
       // Text that fills the frame is wrapping to it: asking for its width (plus the host's slack)
@@ -150,7 +151,7 @@ function Message() {
       const key = `${Math.ceil(box.height)}x${width === undefined ? '' : Math.ceil(width)}`;
       if (key === last) return;
       last = key;
-      void ask('frame.layout', { action: 'size', height: box.height, ...(width === undefined ? {} : { width }) }).catch(() => undefined);
+      layout({ action: 'size', height: box.height, ...(width === undefined ? {} : { width }) });
     };
     // At most one report per animation frame, with the size the content settled on.
     const schedule = () => (pending ||= requestAnimationFrame(size));

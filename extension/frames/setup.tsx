@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import type { ChatState } from '@src/protocol';
 import { t } from '../lib/i18n';
+import { layout } from '../lib/layout';
 import { ask } from '../lib/messaging';
 import { errorText } from './errors';
 
@@ -15,7 +16,7 @@ export function Setup({ state, onDone }: { state: ChatState; onDone: (s: ChatSta
   useEffect(() => {
     heading.current?.focus();
     const height = (root.current?.scrollHeight ?? 300) + 4;
-    void ask('frame.layout', { action: 'mode', mode: 'panel', height }).catch(() => undefined);
+    layout({ action: 'mode', mode: 'panel', height });
   }, [error]);
 
   const toggle = (fpr: string, on: boolean) => setPicked(on ? [...picked, fpr] : picked.filter((f) => f !== fpr));

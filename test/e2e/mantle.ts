@@ -131,9 +131,25 @@ export async function seesDecrypted(u: User, wire: StoredMessage, text: string, 
     const shown = await frame?.evaluate(() => document.body.innerText).catch((e: Error) => ((last = String(e.message)), ''));
     if (shown !== undefined) last = shown.slice(0, 200);
     return shown?.includes(text) ? shown : undefined;
-  }).catch((e: Error) => {
-    throw new Error(`${e.message}; the frame showed: ${JSON.stringify(last)}`);
+  }).catch(async (e: Error) => {
+    throw new Error(`${e.message}; the frame showed: ${JSON.stringify(last)}; the page holds ${await partsOnPage(u, id)}`);
   });
+}
+
+/** What the page holds of a message: which parts' bubbles (and whether Mantle hid them), and its frames. */
+async function partsOnPage(u: User, id: string): Promise<string> {
+  return u.tab.evaluate((id) => {
+    const parts: string[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const m = new RegExp(`MNTL1 [MK] ${id} (\\d{3})/\\d{3} `).exec(n.textContent ?? '');
+      if (!m) continue;
+      const el = n.parentElement!;
+      parts.push(`${m[1]}${el.closest('[data-mantle-hidden]') ? ' hidden' : ''}${el.closest('[style*="display: none"]') ? ' (display none)' : ''}`);
+    }
+    const frames = [...document.querySelectorAll(`iframe[data-mantle="message"][data-mantle-id="${id}"]`)].map((f) => (f.previousElementSibling?.textContent ?? '').slice(0, 24));
+    return `parts [${parts.join(', ')}] and ${frames.length} frame(s) after ${JSON.stringify(frames)}`;
+  }, id).catch((e: Error) => `? (${e.message})`);
 }
 
 /** Where the relay's record stood when the current send began (other files post plaintext on purpose). */

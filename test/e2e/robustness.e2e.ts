@@ -223,6 +223,29 @@ describe(`${browserName} › robustness: hostile input in a real chat`, () => {
  * about:debugging control in Firefox). A busy extension restarts it at once, so this does not
  * wait to see it stopped.
  */
+/**
+ * Runs in a secure frame: its next frame.layout request is lost on its way, as when the worker
+ * stops before it answers (Chromium's polyfill then gets no reply; Firefox's promise neither).
+ */
+function dropNextLayout(): void {
+  const g = globalThis as unknown as { browser?: { runtime: Record<string, unknown> }; chrome?: { runtime: Record<string, unknown> }; __dropped?: boolean };
+  const lost = (m: unknown) => !g.__dropped && (m as { type?: string } | null)?.type === 'frame.layout' && (g.__dropped = true);
+  if (g.browser?.runtime) {
+    const runtime = g.browser.runtime;
+    const send = (runtime.sendMessage as (m: unknown) => Promise<unknown>).bind(runtime);
+    Object.defineProperty(runtime, 'sendMessage', { configurable: true, writable: true, value: (m: unknown) => (lost(m) ? Promise.resolve(undefined) : send(m)) });
+  } else {
+    const runtime = g.chrome!.runtime;
+    const send = (runtime.sendMessage as (...a: unknown[]) => unknown).bind(runtime);
+    runtime.sendMessage = (...a: unknown[]) => {
+      const done = a.find((x) => typeof x === 'function') as ((r?: unknown) => void) | undefined;
+      if (!lost(a[0])) return send(...a);
+      setTimeout(() => done?.(), 0);
+      return undefined;
+    };
+  }
+}
+
 async function interrupt(u: User): Promise<void> {
   await u.session.stopBackground().catch((e: Error) => {
     if (!/did not stop/.test(e.message)) throw e;
@@ -367,6 +390,31 @@ describe(`${browserName} › robustness: faults`, () => {
     expect(parts.length).toBeGreaterThan(1);
     await seesDecrypted(bob, parts[0]!, text.trim().slice(-60), 40_000);
   }, 120_000);
+
+  test('messenger: a frame\'s size report lost on its way (the background stopping) is sent again', async () => {
+    [alice, bob] = await twoUsers('messenger');
+    await encryptChat(alice, ['Bob Jones']);
+    const text = `sized again after a lost report (${browserName}) `.repeat(40);
+    const parts = await sendSecure(alice, text);
+    await seesDecrypted(bob, parts[0]!, text.trim());
+    const selector = `iframe[data-mantle="message"][data-mantle-id="${wireId(parts[0]!)!}"]`;
+    const frame = await bob.tab.frame(selector);
+    // What a worker stopped mid-request does: the frame's next size request never gets an answer.
+    await frame.evaluate(dropNextLayout);
+    // Locked, the frame shows the short unlock form instead of the text: a new size to report.
+    await setLocked(bob, true);
+    onTestFinished(() => setLocked(bob, false));
+    await frame.waitFor('form.unlock');
+    let sizes = { frame: 0, content: 0, dropped: false };
+    await poll('the frame to take its content\'s new height', 10_000, async () => {
+      const content = await frame.evaluate(() => ({ height: document.querySelector('.wrap')!.getBoundingClientRect().height, dropped: !!(globalThis as { __dropped?: boolean }).__dropped }));
+      const height = await bob.tab.evaluate((sel) => document.querySelector(sel)!.getBoundingClientRect().height, selector);
+      sizes = { frame: height, content: content.height, dropped: content.dropped };
+      return (content.dropped && Math.abs(height - content.height) <= 2) || undefined;
+    }).catch((e: Error) => {
+      throw new Error(`${e.message}: ${JSON.stringify(sizes)}`);
+    });
+  }, 90_000);
 
   test('whatsapp: the background stopped mid-send: no plaintext sent, the draft kept or sent whole, the user told', async () => {
     [alice, bob] = await twoUsers('whatsapp');
