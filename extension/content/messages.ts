@@ -14,10 +14,22 @@ import { createFrame, dropDisconnected, resizeFrame } from './frame';
 interface Group { total: number; parts: Map<number, string>; host: MessageView | null; hostIndex: number; token: string; gen: number }
 type Chat = { id: string; title: string };
 /** A frame on its way into a bubble: read from the layout first, inserted later in a batch. */
-interface Pending { group: Group; id: string; chat: Chat; gen: number; style: BubbleStyle; height: number; width: number; distance: number; grant?: { token: string; secret: string } }
+interface Pending { group: Group; id: string; chat: Chat; gen: number; style: BubbleStyle; height: number; width: number; distance: number; queued?: number; grant?: { token: string; secret: string } }
 
 /** Main-thread time per animation frame spent inserting frames (each insertion creates a browsing context). */
 const INSERT_BUDGET_MS = 8;
+/**
+ * Every frame document loading at once shares the same cores (issue 7): frames for bubbles off
+ * screen wait while a frame in view has not shown its content yet, for at most this long.
+ */
+const HOLD_MS = 1500;
+const HOLD_CHECK_MS = 100;
+
+/** Pixels between an element and the viewport (0: in view). */
+function distanceOf(el: HTMLElement): number {
+  const box = el.getBoundingClientRect();
+  return box.bottom < 0 ? -box.bottom : box.top > innerHeight ? box.top - innerHeight : 0;
+}
 
 export class MessageRenderer {
   private readonly schedule = perFrame(() => this.scan());
@@ -27,6 +39,9 @@ export class MessageRenderer {
   private readonly frames = new Map<string, HTMLIFrameElement>();
   private readonly queue: Pending[] = [];
   private flushing = false;
+  private holding: ReturnType<typeof setTimeout> | undefined;
+  /** Frames inserted in view that have not reported their content's size yet, and when. */
+  private readonly loading = new Map<string, number>();
   private chat = '';
 
   constructor(private readonly adapter: SiteAdapter) {}
@@ -51,6 +66,7 @@ export class MessageRenderer {
       return false;
     }
     resizeFrame(frame, layout);
+    if (this.loading.delete(token) && !this.loading.size && this.queue.length) this.kick();
     return true;
   }
 
@@ -110,11 +126,9 @@ export class MessageRenderer {
    * the background answers, and the frames decrypt, in that order.
    */
   private request(groups: [string, Group][], chat: Chat, attempt = 0): void {
-    const viewport = innerHeight;
     const pending: Pending[] = groups.map(([id, group]) => {
       const text = group.host!.text;
-      const box = text.getBoundingClientRect();
-      const distance = box.bottom < 0 ? -box.bottom : box.top > viewport ? box.top - viewport : 0;
+      const distance = distanceOf(text);
       // Ciphertext is long enough to fill its bubble: its width is the widest the text may be.
       return { group, id, chat, gen: ++group.gen, style: bubbleStyle(text), height: Math.max(text.offsetHeight, 18), width: text.clientWidth, distance };
     });
@@ -135,19 +149,45 @@ export class MessageRenderer {
   }
 
   private enqueue(p: Pending): void {
-    this.queue.push(p);
+    this.queue.push({ ...p, queued: performance.now() });
+    this.kick();
+  }
+
+  private kick(): void {
+    clearTimeout(this.holding);
+    this.holding = undefined;
     if (this.flushing) return;
     this.flushing = true;
     requestAnimationFrame(() => this.flush());
   }
 
-  /** Inserts queued frames, nearest first, within a time budget per animation frame. */
+  /**
+   * Inserts queued frames, nearest first, within a time budget per animation frame; frames off
+   * screen wait while one in view is loading (the user may have scrolled: distances are read again).
+   */
   private flush(): void {
+    this.flushing = false;
+    if (!alive()) return;
     const start = performance.now();
+    for (const p of this.queue) if (p.group.host?.text.isConnected) p.distance = distanceOf(p.group.host.text);
     this.queue.sort((a, b) => a.distance - b.distance);
-    while (this.queue.length && performance.now() - start < INSERT_BUDGET_MS) this.insert(this.queue.shift()!);
-    if (this.queue.length && alive()) requestAnimationFrame(() => this.flush());
-    else this.flushing = false;
+    let held = false;
+    while (this.queue.length && performance.now() - start < INSERT_BUDGET_MS) {
+      const next = this.queue[0]!;
+      if (next.distance > 0 && start - next.queued! < HOLD_MS && this.inViewLoading(start)) {
+        held = true;
+        break;
+      }
+      this.insert(this.queue.shift()!);
+    }
+    if (!this.queue.length) return;
+    if (held) this.holding ??= setTimeout(() => this.kick(), HOLD_CHECK_MS);
+    else this.kick();
+  }
+
+  private inViewLoading(now: number): boolean {
+    for (const [token, at] of this.loading) if (now - at > HOLD_MS || !this.frames.get(token)?.isConnected) this.loading.delete(token);
+    return this.loading.size > 0;
   }
 
   private insert(p: Pending): void {
@@ -174,6 +214,7 @@ export class MessageRenderer {
     // it has gone, and tells the background.
     group.token = grant.token;
     this.frames.set(grant.token, frame);
+    if (p.distance === 0) this.loading.set(grant.token, performance.now());
   }
 }
 
