@@ -14,7 +14,7 @@ import { createFrame, dropDisconnected, resizeFrame } from './frame';
 interface Group { total: number; parts: Map<number, string>; host: MessageView | null; hostIndex: number; token: string; gen: number }
 type Chat = { id: string; title: string };
 /** A frame on its way into a bubble: read from the layout first, inserted later in a batch. */
-interface Pending { group: Group; id: string; chat: Chat; gen: number; style: BubbleStyle; height: number; width: number; distance: number; queued?: number; grant?: { token: string; secret: string } }
+interface Pending { group: Group; id: string; chat: Chat; gen: number; style: BubbleStyle; height: number; width: number; distance: number; requested: number; grant?: { token: string; secret: string } }
 
 /** Main-thread time per animation frame spent inserting frames (each insertion creates a browsing context). */
 const INSERT_BUDGET_MS = 8;
@@ -130,7 +130,7 @@ export class MessageRenderer {
       const text = group.host!.text;
       const distance = distanceOf(text);
       // Ciphertext is long enough to fill its bubble: its width is the widest the text may be.
-      return { group, id, chat, gen: ++group.gen, style: bubbleStyle(text), height: Math.max(text.offsetHeight, 18), width: text.clientWidth, distance };
+      return { group, id, chat, gen: ++group.gen, style: bubbleStyle(text), height: Math.max(text.offsetHeight, 18), width: text.clientWidth, distance, requested: performance.now() };
     });
     pending.sort((a, b) => a.distance - b.distance);
     for (const p of pending) {
@@ -149,7 +149,7 @@ export class MessageRenderer {
   }
 
   private enqueue(p: Pending): void {
-    this.queue.push({ ...p, queued: performance.now() });
+    this.queue.push(p);
     this.kick();
   }
 
@@ -174,7 +174,7 @@ export class MessageRenderer {
     let held = false;
     while (this.queue.length && performance.now() - start < INSERT_BUDGET_MS) {
       const next = this.queue[0]!;
-      if (next.distance > 0 && start - next.queued! < HOLD_MS && this.inViewLoading(start)) {
+      if (next.distance > 0 && start - next.requested < HOLD_MS && this.inViewLoading(start)) {
         held = true;
         break;
       }

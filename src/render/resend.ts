@@ -8,7 +8,6 @@
  */
 export class LatestResender<T> {
   private readonly sent = new Map<string, number>();
-  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
 
   constructor(
     private readonly send: (value: T) => Promise<unknown>,
@@ -28,18 +27,7 @@ export class LatestResender<T> {
   private attempt(kind: string, n: number, value: T, attempt: number): void {
     this.send(value).catch((e: unknown) => {
       if (this.sent.get(kind) !== n || attempt >= this.tries || !this.transient(e)) return;
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        if (this.sent.get(kind) === n) this.attempt(kind, n, value, attempt + 1);
-      }, this.delayMs * attempt);
-      this.timers.add(timer);
+      setTimeout(() => this.sent.get(kind) === n && this.attempt(kind, n, value, attempt + 1), this.delayMs * attempt);
     });
-  }
-
-  /** Drops the retries still waiting. */
-  stop(): void {
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
-    this.sent.clear();
   }
 }

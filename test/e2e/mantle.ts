@@ -145,7 +145,7 @@ async function partsOnPage(u: User, id: string): Promise<string> {
       const m = new RegExp(`MNTL1 [MK] ${id} (\\d{3})/\\d{3} `).exec(n.textContent ?? '');
       if (!m) continue;
       const el = n.parentElement!;
-      parts.push(`${m[1]}${el.closest('[data-mantle-hidden]') ? ' hidden' : ''}${el.closest('[style*="display: none"]') ? ' (display none)' : ''}`);
+      parts.push(`${m[1]}${el.closest('[data-mantle-hidden]') ? ' hidden' : ''}`);
     }
     const frames = [...document.querySelectorAll(`iframe[data-mantle="message"][data-mantle-id="${id}"]`)].map((f) => (f.previousElementSibling?.textContent ?? '').slice(0, 24));
     return `parts [${parts.join(', ')}] and ${frames.length} frame(s) after ${JSON.stringify(frames)}`;

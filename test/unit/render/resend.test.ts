@@ -54,15 +54,4 @@ describe('requests that set a state, sent again when lost', () => {
     expect(refusedOnce.calls).toEqual(['a']);
     expect(lostForGood.calls).toEqual(['b', 'b', 'b', 'b']);
   });
-
-  test('stop() drops the retries still waiting', async () => {
-    const c = channel(['lost', 'lost']);
-    const r = new LatestResender(c.send, transient);
-    r.set('size', 'h=26');
-    await Promise.resolve();
-    await Promise.resolve();
-    r.stop();
-    await vi.runAllTimersAsync();
-    expect(c.calls).toEqual(['h=26']);
-  });
 });
