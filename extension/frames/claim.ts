@@ -1,5 +1,5 @@
 import type { BackgroundApi } from '@src/protocol';
-import { ask, RemoteError } from '../lib/messaging';
+import { ask, mayRetry } from '../lib/messaging';
 
 type Claimed = Extract<BackgroundApi['frame.claim']['res'], { ok: true }>;
 
@@ -54,7 +54,7 @@ async function claimWith(token: string, secret: string): Promise<BackgroundApi['
     try {
       return await ask('frame.claim', { token, secret });
     } catch (e) {
-      if ((e instanceof RemoteError && e.code !== 'no-reply') || attempt >= 3) return null;
+      if (!mayRetry(e) || attempt >= 3) return null;
       await new Promise((r) => setTimeout(r, 250 * (attempt + 1)));
     }
   }

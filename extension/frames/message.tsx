@@ -9,7 +9,7 @@ import type { Shown } from '@src/render/outcome';
 import { segments } from '@src/render/display';
 import { t } from '../lib/i18n';
 import { layout } from '../lib/layout';
-import { ask, onBroadcast, RemoteError } from '../lib/messaging';
+import { ask, mayRetry, onBroadcast } from '../lib/messaging';
 import { claimFrame } from './claim';
 import { errorText } from './errors';
 import { Unlock } from './unlock';
@@ -97,8 +97,7 @@ async function open(): Promise<Shown> {
     try {
       return await ask('message.open', {});
     } catch (e) {
-      const transient = !(e instanceof RemoteError) || e.code === 'no-reply';
-      if (!transient) return { state: 'damaged', detail: errorText(e) };
+      if (!mayRetry(e)) return { state: 'damaged', detail: errorText(e) };
       if (attempt >= 3) return { state: 'damaged', detail: 'unavailable' };
       await new Promise((r) => setTimeout(r, 250 * (attempt + 1)));
     }

@@ -5,12 +5,9 @@
  */
 import type { FrameLayout } from '@src/protocol';
 import { LatestResender } from '@src/render/resend';
-import { ask, RemoteError } from './messaging';
+import { ask, mayRetry } from './messaging';
 
-const states = new LatestResender<FrameLayout>(
-  (l) => ask('frame.layout', l),
-  (e) => !(e instanceof RemoteError) || e.code === 'no-reply',
-);
+const states = new LatestResender<FrameLayout>((l) => ask('frame.layout', l), mayRetry);
 
 export function layout(l: FrameLayout): void {
   if (l.action === 'focus-lost') void ask('frame.layout', l).catch(() => undefined);

@@ -11,6 +11,11 @@ export class RemoteError extends Error {
 
 type Reply<T> = { ok: true; value: T } | { ok: false; code: string; message?: string };
 
+/** No answer came (the worker stopped while it held the request): asking again may work; a refusal will not. */
+export function mayRetry(e: unknown): boolean {
+  return !(e instanceof RemoteError) || e.code === 'no-reply';
+}
+
 async function unwrap<T>(p: Promise<unknown>): Promise<T> {
   const reply = (await p) as Reply<T> | undefined;
   if (!reply) throw new RemoteError('no-reply');
