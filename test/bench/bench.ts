@@ -3,7 +3,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { extensionDir, executable } from '../e2e/env';
 import { floor } from './floor';
-import { baselineMemory, pssMB, settle } from './memory';
+import { baselineMemory, memoryOf } from './memory';
 import { Observer } from './observe';
 import { openThread, type OpenResult } from './open';
 import { report, type Results } from './report';
@@ -48,8 +48,7 @@ export async function bench(opts: { quick: boolean }): Promise<number> {
   log(`open: ${counts.open} messages, scrolling through all`);
   const open = await openThread(w, obs, thread, { scrollAll: true, jump: false });
   log(`open: in view ${Math.round(open.visible)} ms, all ${Math.round(open.all ?? NaN)} ms (floor ${Math.round(decryptFloor.total)} ms)`);
-  await settle(3000);
-  const withMantle = pssMB(session.profile);
+  const withMantle = await memoryOf(session.profile);
   log('memory: the same thread in a profile without Mantle');
   const without = await baselineMemory(counts.open);
 

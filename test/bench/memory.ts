@@ -52,8 +52,24 @@ export function pssMB(profile: string): { mb: number; processes: number } {
 
 export const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Memory right after the thread was shown, and once it settled (SETTLE_MS later): a scroll through
+ * hundreds of bubbles leaves as many discarded frame documents, which the browser collects over
+ * the next seconds. The first figure is what the target is checked on; the second says how much
+ * of it is held.
+ */
+export interface Memory { mb: number; settledMb: number; processes: number }
+export const SETTLE_MS = 30_000;
+
+export async function memoryOf(profile: string): Promise<Memory> {
+  await settle(3000);
+  const { mb, processes } = pssMB(profile);
+  await settle(SETTLE_MS - 3000);
+  return { mb, settledMb: pssMB(profile).mb, processes };
+}
+
 /** The same thread in a Chromium profile without Mantle, opened the same way; its memory. */
-export async function baselineMemory(rows: number): Promise<{ mb: number; processes: number }> {
+export async function baselineMemory(rows: number): Promise<Memory> {
   const s = await server();
   const profile = await mkdtemp(join(tmpdir(), 'mantle-bench-plain-'));
   const context = await pw.launchPersistentContext(profile, {
@@ -70,9 +86,8 @@ export async function baselineMemory(rows: number): Promise<{ mb: number; proces
     await chat.goto(s.url('messenger', OTHER_THREAD, 'alice'));
     await chat.locator(`[role="navigation"] a[href*="/t/${THREAD}/"]`).click();
     await chat.waitForFunction((n) => document.querySelectorAll('[role="main"] .msg-text').length >= n, Math.min(rows, 3));
-    await settle(3000);
     await page.title();
-    return pssMB(profile);
+    return await memoryOf(profile);
   } finally {
     await context.close().catch(() => {});
     await rm(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });

@@ -1,4 +1,5 @@
 /** Prints the benchmark's table (stdout), its verdict on each target, and one JSON line. */
+import { SETTLE_MS, type Memory } from './memory';
 import type { OpenResult } from './open';
 import type { Size } from './size';
 
@@ -7,7 +8,7 @@ export interface Results {
   counts: { send: number; burst: number; open: number; scale: number };
   send: { mantle: number[]; burst: number[]; floor: number[] };
   open: OpenResult & { floor: number; floorEach: number[] };
-  memory: { mantle: { mb: number; processes: number }; without: { mb: number; processes: number } };
+  memory: { mantle: Memory; without: Memory };
   size: { content: Size; frames: Record<string, Size> };
   scale: OpenResult;
   seconds: number;
@@ -44,8 +45,10 @@ export function summarize(r: Results) {
     longTasks: o.longTasks.length, longestTaskMs: Math.round(Math.max(0, ...o.longTasks.map((l) => l.duration))),
     mantleLongTasks: mantleLong(o).length, contentScriptMs: Math.round(o.contentScript.total), contentScriptLongestRunMs: r1(o.contentScript.longestRun),
   });
-  const memory = { mantleMB: Math.round(r.memory.mantle.mb), withoutMB: Math.round(r.memory.without.mb), overheadMB: Math.round(r.memory.mantle.mb - r.memory.without.mb),
-    processes: [r.memory.mantle.processes, r.memory.without.processes] };
+  const { mantle: m, without: wo } = r.memory;
+  const memory = { mantleMB: Math.round(m.mb), withoutMB: Math.round(wo.mb), overheadMB: Math.round(m.mb - wo.mb),
+    settledMB: Math.round(m.settledMb), settledWithoutMB: Math.round(wo.settledMb), settledOverheadMB: Math.round(m.settledMb - wo.settledMb),
+    processes: [m.processes, wo.processes] };
   const size = { contentScript: r.size.content.bytes, contentScriptGzip: r.size.content.gzip,
     frames: Object.fromEntries(Object.entries(r.size.frames).map(([k, v]) => [k, { bytes: v.bytes, gzip: v.gzip }])) };
   const scale = { n: r.scale.n, visibleMs: Math.round(r.scale.visible), jumpMs: Math.round(r.scale.jump ?? NaN), maxFramesInDom: r.scale.maxFrames, maxRowsInDom: r.scale.maxRows, ...main(r.scale) };
@@ -77,6 +80,7 @@ export function report(r: Results): void {
     ['main thread: long tasks (all / Mantle\'s)', `${s.mainThread.longTasks} / ${s.mainThread.mantleLongTasks}`, `longest ${s.mainThread.longestTaskMs} ms`, `none from Mantle: ${ok(s.targets.noMantleLongTasks)}`],
     ['main thread: content script', `${s.mainThread.contentScriptMs} ms`, '', `longest run ${s.mainThread.contentScriptLongestRunMs} ms`],
     [`memory, ${s.open.n} shown (PSS)`, `${s.memory.mantleMB} MB`, `${s.memory.withoutMB} MB`, `+${s.memory.overheadMB} MB ≤ 60: ${ok(s.targets.memory)}`],
+    [`memory, ${SETTLE_MS / 1000} s later`, `${s.memory.settledMB} MB`, `${s.memory.settledWithoutMB} MB`, `+${s.memory.settledOverheadMB} MB (what is held)`],
     ['content script JS', `${s.size.contentScript} B`, `gzip ${s.size.contentScriptGzip} B`, `≤ 40 KB: ${ok(s.targets.contentScriptSize)}`],
     ...Object.entries(s.size.frames).map(([k, v]): [string, string, string, string] => [`${k} frame JS`, `${v.bytes} B`, `gzip ${v.gzip} B`, '']),
     [`scale ${s.scale.n}: in view`, `${s.scale.visibleMs} ms`, '', `≤ 300 ms: ${ok(s.targets.scaleVisible)}`],
