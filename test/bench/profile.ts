@@ -76,6 +76,29 @@ export class MainThreadProfile {
         self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i + 1] ?? 0) / 1000);
       }
       for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.error(`${v.toFixed(0).padStart(6)} ms  ${k}`);
+      // The longest runs, and what filled them: a run over 50 ms is a long task of Mantle's own.
+      const runs: { ms: number; stacks: Map<string, number> }[] = [];
+      let cur: { ms: number; stacks: Map<string, number> } | null = null;
+      for (let i = 0; i < profile.samples.length; i++) {
+        const id = profile.samples[i]!;
+        const ms = (profile.timeDeltas[i + 1] ?? 0) / 1000;
+        if (!isOurs(id)) {
+          if (cur) runs.push(cur);
+          cur = null;
+          continue;
+        }
+        cur ??= { ms: 0, stacks: new Map() };
+        cur.ms += ms;
+        const n = byId.get(id)!;
+        const leaf = `${n.callFrame.functionName || '(anon)'}`;
+        let top = n;
+        while (top.parent !== undefined && byId.get(top.parent)!.callFrame.functionName !== '(root)') top = byId.get(top.parent)!;
+        const key = `${top.callFrame.functionName || '(anon)'} … ${leaf}`;
+        cur.stacks.set(key, (cur.stacks.get(key) ?? 0) + ms);
+      }
+      for (const r of runs.sort((a, b) => b.ms - a.ms).slice(0, 5)) {
+        console.error(`run ${r.ms.toFixed(1)} ms: ${[...r.stacks].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([k, v]) => `${k} ${v.toFixed(1)}`).join('; ')}`);
+      }
     }
     return {
       total,
