@@ -4,6 +4,7 @@ import preact from '@preact/preset-vite';
 import { resolve } from 'node:path';
 import source from './manifest.json' with { type: 'json' };
 import { manifestFor, type Browser } from './scripts/manifest.ts';
+import { singleScriptFrames } from './scripts/frame-bundle.ts';
 
 // One manifest.json is the source; scripts/manifest.ts derives each browser's variant.
 const browser = (process.env.MANTLE_BROWSER ?? 'chrome') as Browser;
@@ -13,7 +14,7 @@ export default defineConfig({
   root,
   publicDir: resolve(root, 'public'),
   resolve: { alias: { '@src': resolve(import.meta.dirname, 'src') } },
-  plugins: [preact(), crx({ manifest: manifestFor(source, browser) as unknown as ManifestV3Export, browser })],
+  plugins: [preact(), crx({ manifest: manifestFor(source, browser) as unknown as ManifestV3Export, browser }), singleScriptFrames(['compose', 'message'])],
   build: {
     outDir: resolve(import.meta.dirname, 'dist', browser),
     emptyOutDir: true,
