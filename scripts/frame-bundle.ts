@@ -2,7 +2,7 @@
  * The secure frames' script as one file. A screen of bubbles loads a message frame document per
  * bubble, all on the extension renderer's one main thread (docs/performance.md, seventh round);
  * a frame whose script is a graph of five shared chunks makes seven requests, one whose script is
- * a single file makes three (HTML, script, style). In six A/B pairs of the benchmark, the
+ * a single file makes three (HTML, script, style). In eight A/B pairs of the benchmark, the
  * bubbles in view of a long thread showed decrypted sooner every time (seventh round).
  *
  * Runs after Vite wrote the build: each frame's entry chunk is bundled again with its imports,

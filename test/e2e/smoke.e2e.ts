@@ -1,6 +1,9 @@
 // Smoke level: the built extension loads, attaches to every replica, its pages render, and two
 // users really talk through the relay.
 import { describe, expect, test } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { extensionDir } from './env';
 import { browserName, poll, relay, twoUsers, user, type Site, type User } from './harness';
 
 const FRAME = 'iframe[data-mantle="compose"]';
@@ -44,6 +47,17 @@ describe(`${browserName} › smoke`, () => {
     const frame = await tab.frame(FRAME);
     expect(await frame.evaluate(() => location.protocol)).toBe(browserName === 'chromium' ? 'chrome-extension:' : 'moz-extension:');
     await poll('"Mantle" in the compose frame', 10_000, async () => (await frame.text('body')).includes('Mantle') || undefined);
+  });
+
+  // A document per bubble loads all its requests on one shared main thread (docs/performance.md).
+  test.each(['compose', 'message'])('the %s frame loads one self-contained script', (frame) => {
+    const dir = extensionDir(browserName);
+    const html = readFileSync(join(dir, 'frames', `${frame}.html`), 'utf8');
+    expect(html).not.toContain('modulepreload');
+    const scripts = [...html.matchAll(/<script[^>]*src="\/([^"]+)"/g)].map((m) => m[1]!);
+    expect(scripts).toHaveLength(1);
+    expect(existsSync(join(dir, scripts[0]!))).toBe(true);
+    expect(readFileSync(join(dir, scripts[0]!), 'utf8')).not.toMatch(/(from|import)\s*["']\.{1,2}\//);
   });
 
   test('the options page renders', async () => {
