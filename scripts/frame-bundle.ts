@@ -57,9 +57,9 @@ function removeUnreferenced(dir: string, start: string[]): void {
   const queue = [...start];
   while (queue.length) {
     const path = join(dir, queue.shift()!);
-    const imports = [...readFileSync(path, 'utf8').matchAll(/["']\.\/([\w.-]+\.js)["']/g)].map((m) => `assets/${m[1]}`);
-    rmSync(path);
+    const imports = new Set([...readFileSync(path, 'utf8').matchAll(/["']\.\/([\w.-]+\.js)["']/g)].map((m) => `assets/${m[1]}`));
+    rmSync(path, { force: true });
     const rest = files(dir).map((f) => readFileSync(f, 'latin1'));
-    for (const chunk of imports) if (!rest.some((text) => text.includes(basename(chunk)))) queue.push(chunk);
+    for (const chunk of imports) if (!queue.includes(chunk) && !rest.some((text) => text.includes(basename(chunk)))) queue.push(chunk);
   }
 }
