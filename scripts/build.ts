@@ -1,19 +1,13 @@
 /** `npm run build`: both browsers' packages from the one source, plus store-ready zips. */
 import { build } from 'vite';
 import { zipSync } from 'fflate';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { files } from './files.ts';
 import type { Browser } from './manifest.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const version = (JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8')) as { version: string }).version;
-
-function files(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? files(path) : [path];
-  });
-}
 
 export async function buildExtension(browsers: Browser[] = ['chrome', 'firefox']): Promise<void> {
   for (const browser of browsers) {

@@ -9,10 +9,11 @@
  * the frame's HTML points at the bundle, and the chunks nothing loads any more leave the package
  * (those shared with the popup and options page stay).
  */
-import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { rolldown } from 'rolldown';
 import type { Plugin } from 'vite';
+import { files } from './files.ts';
 
 const ENTRY = /<script type="module" crossorigin src="\/(assets\/[^"]+\.js)"><\/script>/;
 const PRELOAD = /\s*<link rel="modulepreload"[^>]*>/g;
@@ -46,10 +47,6 @@ export function singleScriptFrames(frames: string[]): Plugin {
       removeUnreferenced(dir, orphans);
     },
   };
-}
-
-function files(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? files(join(dir, name)) : [join(dir, name)]));
 }
 
 /** Removes the given chunks, then any chunk they imported that no remaining file names. */
