@@ -3,6 +3,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { extensionDir, executable } from '../e2e/env';
 import { floor } from './floor';
+import { measureIncoming } from './incoming';
 import { baselineMemory, memoryOf } from './memory';
 import { Observer } from './observe';
 import { openThread, type OpenResult } from './open';
@@ -12,7 +13,7 @@ import { sizes } from './size';
 import { chromium, conversation, texts, world } from './world';
 
 export async function bench(opts: { quick: boolean }): Promise<number> {
-  const counts = opts.quick ? { send: 20, burst: 10, open: 100, scale: 1000 } : { send: 200, burst: 50, open: 500, scale: 5000 };
+  const counts = opts.quick ? { send: 20, burst: 10, open: 100, incoming: 12, scale: 1000 } : { send: 200, burst: 50, open: 500, incoming: 30, scale: 5000 };
   const started = Date.now();
   // Other work on the machine skews every figure: the load average goes into the record.
   const loadBefore = loadavg()[0]!;
@@ -27,6 +28,7 @@ export async function bench(opts: { quick: boolean }): Promise<number> {
   log(`making ${counts.open + counts.scale} encrypted, signed messages in Node`);
   const thread = await conversation(w, counts.open, 'open');
   const big = await conversation(w, counts.scale, 'scale');
+  const arriving = await conversation(w, counts.incoming, 'incoming');
 
   log(`send: ${counts.send} messages through the secure composer, ${PAUSE_MS} ms apart`);
   const sendTexts = texts(counts.send, 'send');
@@ -52,6 +54,9 @@ export async function bench(opts: { quick: boolean }): Promise<number> {
   log('memory: the same thread in a profile without Mantle');
   const without = await baselineMemory(counts.open);
 
+  log(`incoming: ${counts.incoming} messages arriving in the open chat, one at a time`);
+  const incoming = await measureIncoming(w, obs, thread, arriving);
+
   log(`scale: ${counts.scale} messages`);
   const scale: OpenResult = await openThread(w, obs, big, { scrollAll: false, jump: true });
 
@@ -61,6 +66,7 @@ export async function bench(opts: { quick: boolean }): Promise<number> {
     send: { mantle: send, burst, floor: encryptFloor },
     open: { ...open, floor: decryptFloor.total, floorEach: decryptFloor.each },
     memory: { mantle: withMantle, without },
+    incoming,
     size,
     scale,
     seconds: (Date.now() - started) / 1000,

@@ -5,10 +5,12 @@ import type { Size } from './size';
 
 export interface Results {
   machine: { cpu: string; cores: number; ramGB: number; browser: string; node: string; load: number[] };
-  counts: { send: number; burst: number; open: number; scale: number };
+  counts: { send: number; burst: number; open: number; incoming: number; scale: number };
   send: { mantle: number[]; burst: number[]; floor: number[] };
   open: OpenResult & { floor: number; floorEach: number[] };
   memory: { mantle: Memory; without: Memory };
+  /** ms from each arriving message's bubble to its plaintext. */
+  incoming: number[];
   size: { content: Size; frames: Record<string, Size> };
   scale: OpenResult;
   seconds: number;
@@ -41,6 +43,8 @@ export function summarize(r: Results) {
     floorVisibleMs: Math.round(r.open.floorEach.slice(-r.open.visibleCount).reduce((a, b) => a + b, 0)),
     signatures: r.open.signatures,
   };
+  // One decrypt and signature check, the floor under one arriving message.
+  const incoming = { median: r1(quantile(r.incoming, 0.5)), p95: r1(quantile(r.incoming, 0.95)), floorMs: r1(quantile(r.open.floorEach, 0.5)) };
   const main = (o: OpenResult) => ({
     longTasks: o.longTasks.length, longestTaskMs: Math.round(Math.max(0, ...o.longTasks.map((l) => l.duration))),
     mantleLongTasks: mantleLong(o).length, contentScriptMs: Math.round(o.contentScript.total), contentScriptLongestRunMs: r1(o.contentScript.longestRun),
@@ -64,7 +68,7 @@ export function summarize(r: Results) {
     scaleVirtualized: r.scale.maxFrames <= r.scale.maxRows && r.scale.maxRows < 200,
     scaleVisible: scale.visibleMs <= 300,
   };
-  return { machine: r.machine, counts: r.counts, send, open, mainThread: main(r.open), memory, size, scale, targets, seconds: Math.round(r.seconds) };
+  return { machine: r.machine, counts: r.counts, send, open, incoming, mainThread: main(r.open), memory, size, scale, targets, seconds: Math.round(r.seconds) };
 }
 
 export function report(r: Results): void {
@@ -81,6 +85,7 @@ export function report(r: Results): void {
     ['main thread: content script', `${s.mainThread.contentScriptMs} ms`, '', `longest run ${s.mainThread.contentScriptLongestRunMs} ms`],
     [`memory, ${s.open.n} shown (PSS)`, `${s.memory.mantleMB} MB`, `${s.memory.withoutMB} MB`, `+${s.memory.overheadMB} MB ≤ 60: ${ok(s.targets.memory)}`],
     [`memory, ${SETTLE_MS / 1000} s later`, `${s.memory.settledMB} MB`, `${s.memory.settledWithoutMB} MB`, `+${s.memory.settledOverheadMB} MB (what is held)`],
+    [`incoming message, median / p95 (${s.counts.incoming})`, `${s.incoming.median} / ${s.incoming.p95} ms`, `${s.incoming.floorMs} ms`, 'bubble → plaintext'],
     ['content script JS', `${s.size.contentScript} B`, `gzip ${s.size.contentScriptGzip} B`, `≤ 40 KB: ${ok(s.targets.contentScriptSize)}`],
     ...Object.entries(s.size.frames).map(([k, v]): [string, string, string, string] => [`${k} frame JS`, `${v.bytes} B`, `gzip ${v.gzip} B`, '']),
     [`scale ${s.scale.n}: in view`, `${s.scale.visibleMs} ms`, '', `≤ 300 ms: ${ok(s.targets.scaleVisible)}`],
