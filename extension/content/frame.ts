@@ -16,15 +16,19 @@ export function createFrame(kind: 'compose' | 'message', grant: { token: string;
   let loads = 0;
   frame.addEventListener('load', () => {
     if (++loads > 1) return onReload();
-    // Chromium serves the frame from a dynamic host (use_dynamic_url) but its document may carry
-    // the extension's own origin; both are ours, and nothing else can receive the secret.
-    const src = new URL(frame.src);
-    const origins = new Set([src.origin]);
-    if (src.protocol === 'chrome-extension:') origins.add(`chrome-extension://${browser.runtime.id}`);
-    for (const origin of origins)
-      frame.contentWindow?.postMessage({ mantleSecret: grant.secret }, origin);
+    postInto(frame, { mantleSecret: grant.secret });
   });
   return frame;
+}
+
+/** Posts into one of Mantle's frames, so that only its extension-origin document receives it. */
+export function postInto(frame: HTMLIFrameElement, data: unknown): void {
+  // Chromium serves the frame from a dynamic host (use_dynamic_url) but its document may carry
+  // the extension's own origin; both are ours, and nothing else can receive what is posted.
+  const src = new URL(frame.src);
+  const origins = new Set([src.origin]);
+  if (src.protocol === 'chrome-extension:') origins.add(`chrome-extension://${browser.runtime.id}`);
+  for (const origin of origins) frame.contentWindow?.postMessage(data, origin);
 }
 
 /** A message frame's size request: its content's height, and its width when narrower (+2 px of slack for rounding). */

@@ -10,6 +10,7 @@ import { ask } from '../lib/messaging';
 import { alive, onOrphaned, perFrame } from './lifecycle';
 import { detect } from './detect';
 import { createFrame, dropDisconnected, resizeFrame } from './frame';
+import { Spare } from './spare';
 
 interface Group { total: number; parts: Map<number, string>; host: MessageView | null; hostIndex: number; token: string; gen: number }
 type Chat = { id: string; title: string };
@@ -43,6 +44,7 @@ export class MessageRenderer {
   /** Frames inserted in view that have not reported their content's size yet, and when. */
   private readonly loading = new Map<string, number>();
   private chat = '';
+  private readonly spare = new Spare(() => !!this.chat && !this.queue.length && !this.inViewLoading(performance.now()));
 
   constructor(private readonly adapter: SiteAdapter) {}
 
@@ -52,6 +54,7 @@ export class MessageRenderer {
     onOrphaned(() => {
       observer.disconnect();
       this.queue.length = 0;
+      this.spare.clear();
       // Show the ciphertext again rather than leave empty bubbles.
       for (const el of document.querySelectorAll<HTMLElement>('[data-mantle-hidden]')) el.style.display = '';
     });
@@ -66,6 +69,7 @@ export class MessageRenderer {
       return false;
     }
     resizeFrame(frame, layout);
+    this.spare.busy();
     if (this.loading.delete(token) && !this.loading.size && this.queue.length) this.kick();
     return true;
   }
@@ -74,6 +78,7 @@ export class MessageRenderer {
     const conversation = this.adapter.conversation(document, new URL(location.href));
     const list = conversation && this.adapter.messageList(document);
     if (!conversation || !list) return;
+    this.spare.ensure();
     if (conversation.id !== this.chat) {
       this.chat = conversation.id;
       this.groups.clear();
@@ -196,9 +201,14 @@ export class MessageRenderer {
     const msg = group.host;
     // Superseded (a later part arrived, or the row was re-rendered): a newer request follows.
     if (p.gen !== group.gen || !msg?.text.isConnected) return;
-    const frame = createFrame('message', grant, () => {
+    const again = () => {
       if (group.token === grant.token && frame.isConnected) this.request([[id, group]], chat);
-    });
+    };
+    this.frameIn(msg)?.remove();
+    // A bubble in view takes the spare (already loaded) when there is one.
+    const spare = p.distance === 0 ? this.spare.take(msg.text, again) : null;
+    const frame = spare?.el ?? createFrame('message', grant, again);
+    this.spare.busy();
     // The wire message id: lets the user's tools (and tests) tell which message a frame shows.
     frame.dataset.mantleId = id;
     // A percentage would resolve against the bubble, which shrinks to its content: an iframe's
@@ -206,10 +216,10 @@ export class MessageRenderer {
     const full = width > 0 ? `${width}px` : '100%';
     frame.dataset.mantleWidth = full;
     frame.style.cssText = `display:block;border:0;margin:0;padding:0;background:transparent;width:${full};min-width:120px;max-width:100%;height:${height}px;color-scheme:${style.dark ? 'dark' : 'light'};`;
-    this.frameIn(msg)?.remove();
     msg.text.style.display = 'none';
     msg.text.dataset.mantleHidden = '';
-    msg.text.after(frame);
+    if (spare) spare.grant(grant);
+    else msg.text.after(frame);
     // The group's earlier frame stays listed while it is on the page: the next scan drops it once
     // it has gone, and tells the background.
     group.token = grant.token;

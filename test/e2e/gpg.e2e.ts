@@ -59,13 +59,14 @@ describe(`${browserName} › GnuPG interoperability`, () => {
     const armored = gpg(home, ['--armor', '--encrypt', '--sign', '--local-user', fprs.get('alice')!, '--recipient', fprs.get('bob')!], secret);
     expect(armored).toMatch(/^-----BEGIN PGP MESSAGE-----/);
     const { site, thread } = bob.current;
-    const count = () => bob.tab.evaluate(() => document.querySelectorAll('iframe[data-mantle="message"]').length);
+    // In the page's body: a spare frame loaded ahead waits outside it (content/spare.ts).
+    const count = () => bob.tab.evaluate(() => document.body.querySelectorAll('iframe[data-mantle="message"]').length);
     const before = await count();
     relay().inject(site, thread, 'alice', armored);
     // Armored blocks carry no wire id: take the newest message frame (the list ends with it).
     await expect.poll(count, { timeout: 20_000 }).toBeGreaterThan(before);
     await bob.tab.evaluate(() => {
-      const all = document.querySelectorAll('iframe[data-mantle="message"]');
+      const all = document.body.querySelectorAll('iframe[data-mantle="message"]');
       all[all.length - 1]!.setAttribute('data-e2e-newest', '');
     });
     const frame = await bob.tab.frame('iframe[data-e2e-newest]');

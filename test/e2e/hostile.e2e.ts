@@ -131,6 +131,34 @@ describe(`${browserName} › hostile page`, () => {
     await other.close();
   });
 
+  test('a message frame loaded ahead takes only the grant Mantle posts into it, not the page\'s', async () => {
+    [alice, bob] = await twoUsers('messenger');
+    // Bob's chat is open and quiet: Mantle loads a spare message frame, outside the page's body.
+    const SPARE = ':root > iframe[data-mantle="message"]';
+    const url = await poll('a spare message frame', 15_000, () => bob.tab.evaluate((sel) => document.querySelector<HTMLIFrameElement>(sel)?.src, SPARE));
+    expect(url).toMatch(/#spare-[0-9a-f]{16}$/);
+    const spare = await bob.tab.frame(SPARE);
+    await poll('the spare to load', 10_000, () => spare.evaluate(() => document.readyState === 'complete' || undefined));
+    // The page posts a forged grant into it, and into a copy of it that it loads itself.
+    await bob.tab.evaluate(({ sel, url }) => {
+      const forged = { mantleGrant: { token: 'a'.repeat(48), secret: 'b'.repeat(48) } };
+      document.querySelector<HTMLIFrameElement>(sel)!.contentWindow!.postMessage(forged, '*');
+      const copy = document.createElement('iframe');
+      copy.id = 'forged-spare';
+      copy.src = url;
+      copy.addEventListener('load', () => copy.contentWindow!.postMessage(forged, '*'));
+      document.body.append(copy);
+    }, { sel: SPARE, url });
+    await encryptChat(alice, ['Bob Jones']);
+    const plaintext = 'Arriving in a frame that was ready before it came.';
+    const parts = await sendSecure(alice, plaintext);
+    await seesDecrypted(bob, parts[0]!, plaintext);
+    const id = /^MNTL1 M ([0-9a-f]{8})/.exec(parts[0]!.text)![1];
+    expect(await bob.tab.evaluate((id) => document.querySelector<HTMLIFrameElement>(`iframe[data-mantle-id="${id}"]`)!.src, id), 'the spare showed it').toBe(url);
+    const copy = await bob.tab.frame('#forged-spare');
+    expect(await copy.evaluate(() => document.body.innerText.trim())).toBe('');
+  });
+
   test('focus stolen right after clicking in, or while the user types, is noticed and shown', async () => {
     [alice, bob] = await twoUsers('messenger');
     await encryptChat(alice, ['Bob Jones']);

@@ -42,8 +42,11 @@ function framesFor(batch: string[][]): { ids: Set<string>; singles: Set<string> 
   return { ids, singles };
 }
 
-/** Every message frame in the DOM: its wire id, and for a lone damaged bubble its text (ids of those change as rows re-render). */
-const framesInDom = (u: User) => u.tab.evaluate(() => [...document.querySelectorAll<HTMLIFrameElement>('iframe[data-mantle="message"]')].map((f) => {
+/**
+ * Every message frame in the page's body (a spare loaded ahead waits outside it): its wire id, and
+ * for a lone damaged bubble its text (ids of those change as rows re-render).
+ */
+const framesInDom = (u: User) => u.tab.evaluate(() => [...document.body.querySelectorAll<HTMLIFrameElement>('iframe[data-mantle="message"]')].map((f) => {
   const id = f.dataset.mantleId ?? '';
   const bubble = (f.previousElementSibling?.textContent ?? '').replace(/\s+/g, ' ').trim();
   return { id, key: id.startsWith('single-') ? `single:${bubble}` : id };
