@@ -6,14 +6,14 @@ import { floor } from './floor';
 import { measureIncoming } from './incoming';
 import { baselineMemory, memoryOf } from './memory';
 import { Observer } from './observe';
-import { openThread, type OpenResult } from './open';
+import { DWELL_MS, openThread, type OpenResult } from './open';
 import { report, type Results } from './report';
 import { measureSend } from './send';
 import { sizes } from './size';
 import { chromium, conversation, texts, world } from './world';
 
 export async function bench(opts: { quick: boolean }): Promise<number> {
-  const counts = opts.quick ? { send: 20, burst: 10, open: 100, incoming: 12, scale: 1000 } : { send: 200, burst: 50, open: 500, incoming: 30, scale: 5000 };
+  const counts = opts.quick ? { send: 20, burst: 10, open: 100, incoming: 12, reopen: 3, scale: 1000 } : { send: 200, burst: 50, open: 500, incoming: 30, reopen: 5, scale: 5000 };
   const started = Date.now();
   // Other work on the machine skews every figure: the load average goes into the record.
   const loadBefore = loadavg()[0]!;
@@ -57,6 +57,11 @@ export async function bench(opts: { quick: boolean }): Promise<number> {
   log(`incoming: ${counts.incoming} messages arriving in the open chat, one at a time`);
   const incoming = await measureIncoming(w, obs, thread, arriving);
 
+  log(`reopen: the same thread ${counts.reopen} times, each after ${DWELL_MS / 1000} s on another chat`);
+  const reopen: OpenResult[] = [];
+  for (let i = 0; i < counts.reopen; i++) reopen.push(await openThread(w, obs, thread, { scrollAll: false, jump: false, dwellMs: DWELL_MS }));
+  log(`reopen: in view ${reopen.map((o) => `${Math.round(o.visible)} ms (${o.visibleCount})`).join(', ')}`);
+
   log(`scale: ${counts.scale} messages`);
   const scale: OpenResult = await openThread(w, obs, big, { scrollAll: false, jump: true });
 
@@ -67,6 +72,7 @@ export async function bench(opts: { quick: boolean }): Promise<number> {
     open: { ...open, floor: decryptFloor.total, floorEach: decryptFloor.each },
     memory: { mantle: withMantle, without },
     incoming,
+    reopen: reopen.map((o) => ({ visible: o.visible, count: o.visibleCount })),
     size,
     scale,
     seconds: (Date.now() - started) / 1000,

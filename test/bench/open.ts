@@ -49,10 +49,15 @@ export interface OpenResult {
   threadAt: number;
 }
 
-export async function openThread(w: World, obs: Observer, c: Conversation, opts: { scrollAll: boolean; jump: boolean }): Promise<OpenResult> {
+/** A glance at the chat before switching: time enough for Mantle's spare frames to load. */
+export const DWELL_MS = 3_000;
+
+/** `dwellMs`: time spent on the other chat before the click (none: at once, as it loads). */
+export async function openThread(w: World, obs: Observer, c: Conversation, opts: { scrollAll: boolean; jump: boolean; dwellMs?: number }): Promise<OpenResult> {
   const { alice } = w;
   seed(c);
   await alice.open('messenger', OTHER_THREAD);
+  if (opts.dwellMs) await new Promise((r) => setTimeout(r, opts.dwellMs));
   const page = alice.tab as unknown as { page: Page };
   const pg = page.page;
   const profile = await MainThreadProfile.start(alice, pg);
@@ -91,7 +96,23 @@ export async function openThread(w: World, obs: Observer, c: Conversation, opts:
       throw new Error(`${e.message}: ${last?.missing} bubbles in view without a frame, ${vis.filter((f) => !shown.has(f.token)).length}/${vis.length} frames in view not shown yet`);
     });
 
-  const first = await screen('the bubbles in view to show decrypted');
+  /**
+   * A screen that holds: as decrypted bubbles shrink to their plaintext, the list brings more rows
+   * into view, and those count too. Done when a second look, a moment later, finds the same bubbles.
+   */
+  const settled = async (what: string) => {
+    let r = await screen(what);
+    for (;;) {
+      await new Promise((res) => setTimeout(res, 300));
+      const again = await screen(what);
+      const key = (x: typeof r) => x.v.frames.filter((f) => f.vis).map((f) => f.token).sort().join();
+      const same = key(again) === key(r);
+      r = { ...again, last: Math.max(r.last, again.last) };
+      if (same) return r;
+    }
+  };
+
+  const first = await settled('the bubbles in view to show decrypted');
   let all: number | null = null;
   if (opts.scrollAll) {
     let v = first.v;
@@ -124,7 +145,7 @@ export async function openThread(w: World, obs: Observer, c: Conversation, opts:
     });
     // Let the list mount the middle rows before asking what is in view.
     await poll('the middle rows', 10_000, async () => (await view(pg)).frames.some((f) => f.vis && !shown.has(f.token)) || undefined).catch(() => undefined);
-    jump = (await screen('the middle of the thread to decrypt')).last - at;
+    jump = (await settled('the middle of the thread to decrypt')).last - at;
   }
   await new Promise((r) => setTimeout(r, 500));
   const origin = chromium(alice).extensionOrigin;
