@@ -1,17 +1,19 @@
 /**
- * One message frame loaded ahead, for the next bubble that comes into view: most often a message
- * arriving in the open chat, which otherwise waits for a whole frame document to load (~150 ms,
- * docs/performance.md). It loads only once the chat has been quiet for a while, so it never
- * competes with the frames of a screen being shown, and it is moved into place with
- * `moveBefore`, which keeps its document (where the browser lacks it, there is no spare).
- * Its URL names no token: it waits for the grant the content script posts into it, and refuses
- * the ones the page posts.
+ * Message frames loaded ahead, for the next bubbles that come into view: a message arriving in
+ * the open chat, or the first screen of the next chat opened, which otherwise wait for a whole
+ * frame document each to load (~0.1–0.15 s per bubble, docs/performance.md). They load one at a
+ * time, only once the chat has been quiet for a while and the page is idle, so they never compete
+ * with the frames of a screen being shown; `moveBefore` puts one in place with its document kept
+ * (where the browser lacks it, there are no spares). A spare's URL names no token: it waits for
+ * the grant the content script posts into it, and refuses the ones the page posts.
  */
 import browser from 'webextension-polyfill';
 import { alive } from './lifecycle';
 import { postInto } from './frame';
 
 const QUIET_MS = 500;
+/** About one screen of bubbles: more would hold memory for bubbles that come later anyway. */
+const SPARES = 4;
 
 export interface TakenFrame { el: HTMLIFrameElement; grant(g: { token: string; secret: string }): void }
 
@@ -19,8 +21,9 @@ type Movable = Node & { moveBefore(node: Node, child: Node | null): void };
 const canMove = 'moveBefore' in Element.prototype;
 
 export class Spare {
-  private el: HTMLIFrameElement | null = null;
-  private ready = false;
+  /** Loaded or loading, oldest first; each is off screen, outside the page's body. */
+  private shelf: HTMLIFrameElement[] = [];
+  private readonly ready = new WeakSet<HTMLIFrameElement>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** Set once a spare is in use: a second load means the page or the site moved it. */
   private readonly onReload = new WeakMap<HTMLIFrameElement, () => void>();
@@ -28,13 +31,21 @@ export class Spare {
   /** `quiet`: no frame of Mantle's is waiting or loading, and a chat is open. */
   constructor(private readonly quiet: () => boolean) {}
 
-  /** A chat is open: have a spare once it has been quiet for a while. */
-  ensure(): void {
-    if (!canMove || this.el || this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      requestIdleCallback(() => (this.quiet() ? this.load() : this.ensure()), { timeout: 2_000 });
-    }, QUIET_MS);
+  /** A chat is open: fill the shelf once it has been quiet for a while, one spare at a time. */
+  ensure(delay = QUIET_MS): void {
+    if (!canMove || this.timer) return;
+    this.shelf = this.shelf.filter((el) => el.isConnected);
+    if (this.shelf.length >= SPARES || this.shelf.some((el) => !this.ready.has(el))) return;
+    // Kept until the idle callback runs, so that `busy()` in between cancels that too.
+    const timer = setTimeout(() => {
+      requestIdleCallback(() => {
+        if (this.timer !== timer) return;
+        this.timer = undefined;
+        if (this.quiet()) this.load();
+        else this.ensure();
+      }, { timeout: 2_000 });
+    }, delay);
+    this.timer = timer;
   }
 
   /** Mantle's frames are busy: start the quiet while again. */
@@ -44,17 +55,16 @@ export class Spare {
     this.ensure();
   }
 
-  /** Drops the spare (the chat went away, or Mantle stops here). */
+  /** Drops every spare (Mantle stops here). */
   clear(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    this.el?.remove();
-    this.el = null;
-    this.ready = false;
+    for (const el of this.shelf) el.remove();
+    this.shelf = [];
   }
 
   private load(): void {
-    if (this.el || !alive()) return;
+    if (!alive()) return;
     const name = Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('');
     const el = document.createElement('iframe');
     el.src = `${browser.runtime.getURL('frames/message.html')}#spare-${name}`;
@@ -66,23 +76,31 @@ export class Spare {
     el.style.cssText = 'position:fixed;left:-10000px;top:0;width:300px;height:40px;border:0;margin:0;padding:0;background:transparent;';
     let loads = 0;
     el.addEventListener('load', () => {
-      if (++loads === 1) this.ready = this.el === el;
-      else if (this.el === el) this.clear();
-      else this.onReload.get(el)?.();
+      if (++loads > 1) return this.shelf.includes(el) ? this.drop(el) : this.onReload.get(el)?.();
+      if (!this.shelf.includes(el)) return;
+      this.ready.add(el);
+      // The next one needs no quiet while of its own: the page is still idle if `quiet` says so.
+      this.ensure(0);
     });
-    this.el = el;
+    this.shelf.push(el);
     document.documentElement.append(el);
   }
 
+  /** A spare that loaded again on the shelf was navigated by someone else: never use it. */
+  private drop(el: HTMLIFrameElement): void {
+    this.shelf = this.shelf.filter((e) => e !== el);
+    el.remove();
+    this.ensure();
+  }
+
   /**
-   * The loaded spare, moved to just after `anchor`, or null when there is none ready. `onReload`
+   * A loaded spare, moved to just after `anchor`, or null when there is none ready. `onReload`
    * runs if it loads again later (a frame's claim is spent on its first grant).
    */
   take(anchor: HTMLElement, onReload: () => void): TakenFrame | null {
-    const el = this.el;
-    if (!el || !this.ready || !el.isConnected || !anchor.parentNode) return null;
-    this.el = null;
-    this.ready = false;
+    const el = this.shelf.find((e) => this.ready.has(e) && e.isConnected);
+    if (!el || !anchor.parentNode) return null;
+    this.shelf = this.shelf.filter((e) => e !== el);
     this.onReload.set(el, onReload);
     el.removeAttribute('aria-hidden');
     el.removeAttribute('tabindex');
