@@ -9,6 +9,7 @@ import type { MessageView, SiteAdapter } from '@src/sites/types';
 import { ask } from '../lib/messaging';
 import { alive, onOrphaned, perFrame } from './lifecycle';
 import { detect } from './detect';
+import { plaintextHeight } from './estimate';
 import { createFrame, dropDisconnected, resizeFrame } from './frame';
 import { Spare } from './spare';
 
@@ -134,8 +135,11 @@ export class MessageRenderer {
     const pending: Pending[] = groups.map(([id, group]) => {
       const text = group.host!.text;
       const distance = distanceOf(text);
+      const style = bubbleStyle(text);
       // Ciphertext is long enough to fill its bubble: its width is the widest the text may be.
-      return { group, id, chat, gen: ++group.gen, style: bubbleStyle(text), height: Math.max(text.offsetHeight, 18), width: text.clientWidth, distance, requested: performance.now() };
+      const width = text.clientWidth;
+      const height = plaintextHeight([...group.parts.values()], style, width, Math.max(text.offsetHeight, 18));
+      return { group, id, chat, gen: ++group.gen, style, height, width, distance, requested: performance.now() };
     });
     pending.sort((a, b) => a.distance - b.distance);
     for (const p of pending) {
@@ -174,10 +178,16 @@ export class MessageRenderer {
     this.flushing = false;
     if (!alive()) return;
     const start = performance.now();
-    for (const p of this.queue) if (p.group.host?.text.isConnected) p.distance = distanceOf(p.group.host.text);
-    this.queue.sort((a, b) => a.distance - b.distance);
+    this.measure();
     let held = false;
+    let remeasured = false;
     while (this.queue.length && performance.now() - start < INSERT_BUDGET_MS) {
+      // Frames just inserted at their plaintext's height brought more rows into view: one more
+      // layout read (a forced layout, once per batch) lets those go first, in this same batch.
+      if (!remeasured && this.queue[0]!.distance > 0 && this.loading.size) {
+        remeasured = true;
+        this.measure();
+      }
       const next = this.queue[0]!;
       if (next.distance > 0 && start - next.requested < HOLD_MS && this.inViewLoading(start)) {
         held = true;
@@ -188,6 +198,11 @@ export class MessageRenderer {
     if (!this.queue.length) return;
     if (held) this.holding ??= setTimeout(() => this.kick(), HOLD_CHECK_MS);
     else this.kick();
+  }
+
+  private measure(): void {
+    for (const p of this.queue) if (p.group.host?.text.isConnected) p.distance = distanceOf(p.group.host.text);
+    this.queue.sort((a, b) => a.distance - b.distance);
   }
 
   private inViewLoading(now: number): boolean {

@@ -1,0 +1,33 @@
+/** The content script's guess of a message frame's height, from real OpenPGP.js ciphertext. */
+import { describe, expect, it } from 'vitest';
+import { plaintextBytes, plaintextHeight } from '../../../extension/content/estimate';
+import { encryptMessage } from '../../../src/crypto';
+import { encodeWire } from '../../../src/wire';
+import { fixtureKeys } from '../crypto/helpers';
+
+const style = { color: 'rgb(5, 5, 5)', fontSize: '15px', fontFamily: 'system-ui', lineHeight: '20px', dark: false };
+
+describe('plaintextHeight', () => {
+  it('reads the plaintext length back from a 1:1 message in one part or many, within the few bytes its length fields grow by', async () => {
+    const { alice, bob } = await fixtureKeys();
+    for (const text of ['hi', 'x'.repeat(300), 'é'.repeat(700)]) {
+      const binary = await encryptMessage({ text, encryptionKeys: [bob.toPublic(), alice.toPublic()], signingKey: alice });
+      const bytes = new TextEncoder().encode(text).length;
+      for (const maxChars of [18_000, 1_000, 300]) {
+        expect(Math.abs(plaintextBytes(encodeWire('msg', binary, maxChars)) - bytes)).toBeLessThanOrEqual(8);
+      }
+    }
+  });
+
+  it('gives a short message one line and the signature line, a long one more, never more than the ciphertext', async () => {
+    const { alice, bob } = await fixtureKeys();
+    const wire = async (text: string) =>
+      encodeWire('msg', await encryptMessage({ text, encryptionKeys: [bob.toPublic(), alice.toPublic()], signingKey: alice }), 18_000);
+    expect(plaintextHeight(await wire('see you at 8'), style, 300, 200)).toBe(42);
+    const long = plaintextHeight(await wire('word '.repeat(120)), style, 300, 1_000);
+    expect(long).toBeGreaterThanOrEqual(20 * 8 + 22);
+    expect(plaintextHeight(await wire('word '.repeat(120)), style, 300, 100)).toBe(100);
+    // `normal` line height: 1.2 em, and the signature line at its own 11 px.
+    expect(plaintextHeight(await wire('ok'), { ...style, lineHeight: 'normal' }, 300, 200)).toBe(Math.ceil(18 + 13.2 + 2));
+  });
+});
