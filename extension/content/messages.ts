@@ -132,13 +132,17 @@ export class MessageRenderer {
    * the background answers, and the frames decrypt, in that order.
    */
   private request(groups: [string, Group][], chat: Chat, attempt = 0): void {
+    // A lone new bubble (a message arriving) keeps the ciphertext's height until its frame shows:
+    // shrinking its row at once would bring an older row into view whose frame loads alongside.
+    const estimate = groups.length > 1;
     const pending: Pending[] = groups.map(([id, group]) => {
       const text = group.host!.text;
       const distance = distanceOf(text);
       const style = bubbleStyle(text);
       // Ciphertext is long enough to fill its bubble: its width is the widest the text may be.
       const width = text.clientWidth;
-      const height = plaintextHeight([...group.parts.values()], style, width, Math.max(text.offsetHeight, 18));
+      const ciphertext = Math.max(text.offsetHeight, 18);
+      const height = estimate ? plaintextHeight([...group.parts.values()], style, width, ciphertext) : ciphertext;
       return { group, id, chat, gen: ++group.gen, style, height, width, distance, requested: performance.now() };
     });
     pending.sort((a, b) => a.distance - b.distance);
