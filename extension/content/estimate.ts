@@ -23,8 +23,12 @@ export function plaintextBytes(parts: string[]): number {
   return Math.max(Math.floor((chars * 3) / 4) - OVERHEAD_BYTES, 1);
 }
 
-/** Never taller than the ciphertext was: a wrong guess then costs no more than no guess. */
+/**
+ * Never taller than the ciphertext was: a wrong guess then costs no more than no guess. Only for
+ * Mantle messages: a key share, a pasted armored block or damaged text show something else.
+ */
 export function plaintextHeight(parts: string[], style: BubbleStyle, width: number, ciphertextHeight: number): number {
+  if (!parts.every((p) => /^MNTL1M/.test(p.replace(/\s+/g, '')))) return ciphertextHeight;
   // UTF-8 beyond ASCII and extra recipients make this more than the characters shown: too tall, not too short.
   const bytes = plaintextBytes(parts);
   const font = parseFloat(style.fontSize) || 14;

@@ -27,6 +27,9 @@ describe('plaintextHeight', () => {
     const long = plaintextHeight(await wire('word '.repeat(120)), style, 300, 1_000);
     expect(long).toBeGreaterThanOrEqual(20 * 8 + 22);
     expect(plaintextHeight(await wire('word '.repeat(120)), style, 300, 100)).toBe(100);
+    // A key share shows a form, an armored block its own frame: no guess.
+    expect(plaintextHeight(encodeWire('key', alice.toPublic().write(), 18_000), style, 300, 200)).toBe(200);
+    expect(plaintextHeight(['-----BEGIN PGP MESSAGE-----\n\nwV4D...'], style, 300, 200)).toBe(200);
     // `normal` line height: 1.2 em, and the signature line at its own 11 px.
     expect(plaintextHeight(await wire('ok'), { ...style, lineHeight: 'normal' }, 300, 200)).toBe(Math.ceil(18 + 13.2 + 2));
   });
