@@ -102,7 +102,9 @@ export async function openThread(w: World, obs: Observer, c: Conversation, opts:
    */
   const settled = async (what: string) => {
     let r = await screen(what);
-    for (;;) {
+    for (let look = 1; ; look++) {
+      // A view that never holds (rows still mounting after 10 s) is a failure, not a figure.
+      if (look > 30) throw new Error(`bench: ${what}: the bubbles in view still changed after ${look} looks`);
       await new Promise((res) => setTimeout(res, 300));
       const again = await screen(what);
       const key = (x: typeof r) => x.v.frames.filter((f) => f.vis).map((f) => f.token).sort().join();
