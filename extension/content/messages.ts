@@ -8,12 +8,12 @@ import type { BubbleStyle, FrameLayout } from '@src/protocol';
 import type { MessageView, SiteAdapter } from '@src/sites/types';
 import { ask } from '../lib/messaging';
 import { alive, onOrphaned, perFrame } from './lifecycle';
-import { detect } from './detect';
+import { detect, type Detected } from './detect';
 import { plaintextHeight } from './estimate';
 import { createFrame, dropDisconnected, resizeFrame } from './frame';
 import { Spare } from './spare';
 
-interface Group { total: number; parts: Map<number, string>; host: MessageView | null; hostIndex: number; token: string; gen: number }
+interface Group { total: number; parts: Map<number, Detected>; host: MessageView | null; hostIndex: number; token: string; gen: number }
 type Chat = { id: string; title: string };
 /** A frame on its way into a bubble: read from the layout first, inserted later in a batch. */
 interface Pending { group: Group; id: string; chat: Chat; gen: number; style: BubbleStyle; height: number; width: number; distance: number; requested: number; grant?: { token: string; secret: string } }
@@ -99,7 +99,7 @@ export class MessageRenderer {
       if (!found) continue;
       let group = this.groups.get(found.id);
       if (!group) this.groups.set(found.id, (group = { total: found.total, parts: new Map(), host: null, hostIndex: Infinity, token: '', gen: 0 }));
-      group.parts.set(found.index, found.wire);
+      group.parts.set(found.index, found);
       if (found.index < group.hostIndex || !group.host?.text.isConnected) {
         if (group.host?.text.isConnected) this.collapse(group.host);
         group.host = msg;
@@ -142,13 +142,13 @@ export class MessageRenderer {
       // Ciphertext is long enough to fill its bubble: its width is the widest the text may be.
       const width = text.clientWidth;
       const ciphertext = Math.max(text.offsetHeight, 18);
-      const height = estimate ? plaintextHeight([...group.parts.values()], style, width, ciphertext) : ciphertext;
+      const height = estimate ? plaintextHeight([...group.parts.values()].map((d) => d.payload), style, width, ciphertext) : ciphertext;
       return { group, id, chat, gen: ++group.gen, style, height, width, distance, requested: performance.now() };
     });
     pending.sort((a, b) => a.distance - b.distance);
     for (const p of pending) {
       const { group, style } = p;
-      const wire = [...group.parts.entries()].sort(([a], [b]) => a - b).map(([, w]) => w);
+      const wire = [...group.parts.entries()].sort(([a], [b]) => a - b).map(([, d]) => d.wire);
       const msg = group.host!;
       ask('content.frameToken', { kind: 'message', site: this.adapter.id, conversation: chat, wire, own: msg.own, sender: msg.sender, style }).then(
         (grant) => this.enqueue({ ...p, grant }),
