@@ -45,7 +45,13 @@ export class MessageRenderer {
   /** Frames inserted in view that have not reported their content's size yet, and when. */
   private readonly loading = new Map<string, number>();
   private chat = '';
-  private readonly spare = new Spare(() => !!this.chat && !this.queue.length && !this.inViewLoading(performance.now()));
+  private readonly spare = new Spare(
+    () => !!this.chat && !this.queue.length && !this.inViewLoading(performance.now()),
+    () => {
+      const box = this.adapter.messageList(document)?.getBoundingClientRect();
+      return box ? Math.max(Math.min(box.bottom, innerHeight) - Math.max(box.top, 0), 0) : 0;
+    },
+  );
 
   constructor(private readonly adapter: SiteAdapter) {}
 

@@ -12,8 +12,15 @@ import { alive } from './lifecycle';
 import { postInto } from './frame';
 
 const QUIET_MS = 500;
-/** About one screen of bubbles: more would hold memory for bubbles that come later anyway. */
-const SPARES = 4;
+/**
+ * One screen of bubbles, so that the next chat's first screen needs no document loaded: the
+ * height of the chat's messages on screen over a one-line message's row (its line, the signature
+ * line, the bubble's padding and the gap to the next row; longer messages make fewer rows, and a
+ * spare left over waits for the next). Between these bounds: each spare is a document of a few MB.
+ */
+const ROW_PX = 56;
+const MIN_SPARES = 4;
+const MAX_SPARES = 12;
 
 export interface TakenFrame { el: HTMLIFrameElement; grant(g: { token: string; secret: string }): void }
 
@@ -27,22 +34,27 @@ export class Spare {
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** Set once a spare is in use: a second load means the page or the site moved it. */
   private readonly onReload = new WeakMap<HTMLIFrameElement, () => void>();
+  private want = MIN_SPARES;
 
-  /** `quiet`: no frame of Mantle's is waiting or loading, and a chat is open. */
-  constructor(private readonly quiet: () => boolean) {}
+  /**
+   * `quiet`: no frame of Mantle's is waiting or loading, and a chat is open. `listHeight`: pixels
+   * of the chat's messages on screen (read only when a spare is about to load: the page is idle).
+   */
+  constructor(private readonly quiet: () => boolean, private readonly listHeight: () => number) {}
 
   /** A chat is open: fill the shelf once it has been quiet for a while, one spare at a time. */
   ensure(delay = QUIET_MS): void {
     if (!canMove || this.timer) return;
     this.shelf = this.shelf.filter((el) => el.isConnected);
-    if (this.shelf.length >= SPARES || this.shelf.some((el) => !this.ready.has(el))) return;
+    if (this.shelf.length >= this.want || this.shelf.some((el) => !this.ready.has(el))) return;
     // Kept until the idle callback runs, so that `busy()` in between cancels that too.
     const timer = setTimeout(() => {
       requestIdleCallback(() => {
         if (this.timer !== timer) return;
         this.timer = undefined;
-        if (this.quiet()) this.load();
-        else this.ensure();
+        if (!this.quiet()) return this.ensure();
+        this.want = Math.min(Math.max(Math.ceil(this.listHeight() / ROW_PX), MIN_SPARES), MAX_SPARES);
+        this.load();
       }, { timeout: 2_000 });
     }, delay);
     this.timer = timer;

@@ -1,7 +1,7 @@
 // Issue 4 (and WhatsApp from issue 6): encrypted conversations. The user types only in Mantle's
 // frame; the relay (what the platform stores) holds only ciphertext; the other side reads it.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { browserName, relay, twoUsers, user, type Site, type User } from './harness';
+import { browserName, poll, relay, twoUsers, user, type Site, type User } from './harness';
 import { encryptChat, expectNoLeak, seesDecrypted, sendSecure, signatureOf, unbindAll, withKeys } from './mantle';
 
 const sites: Site[] = ['messenger', 'instagram', 'whatsapp'];
@@ -59,6 +59,31 @@ describe(`${browserName} › encrypted chats`, () => {
     for (const p of parts) expect([...p.text].length).toBeLessThanOrEqual(768);
     await seesDecrypted(bob, parts[0]!, text.trim());
   });
+
+  test('messenger: once a screen of messages is shown, as many frames are loaded ahead for the next one', async () => {
+    [alice, bob] = await twoUsers('messenger');
+    await encryptChat(alice, ['Bob Jones']);
+    const sent = [];
+    for (let i = 1; i <= 6; i++) sent.push((await sendSecure(alice, `screenful ${i} (${browserName})`))[0]!);
+    for (const [i, p] of sent.entries()) await seesDecrypted(bob, p, `screenful ${i + 1}`);
+    // Spares wait outside the page's body (content/spare.ts); the bubbles' frames are inside it.
+    let last = { inView: 0, ahead: 0 };
+    await poll('a spare for every bubble in view', 30_000, async () => {
+      last = await bob.tab.evaluate(() => ({
+        inView: [...document.body.querySelectorAll<HTMLIFrameElement>('iframe[data-mantle="message"]')].filter((f) => {
+          const r = f.getBoundingClientRect();
+          return r.height > 0 && r.bottom > 0 && r.top < innerHeight;
+        }).length,
+        ahead: document.querySelectorAll(':root > iframe[data-mantle="message"]').length,
+      }));
+      return (last.inView >= 5 && last.ahead >= last.inView) || undefined;
+    }).catch((e: Error) => {
+      throw new Error(`${e.message}: ${last.ahead} loaded ahead, ${last.inView} bubbles in view`);
+    });
+    // A screen, not the whole chat: the shelf stops (each spare is a document of a few MB).
+    await new Promise((r) => setTimeout(r, 3_000));
+    expect(await bob.tab.evaluate(() => document.querySelectorAll(':root > iframe[data-mantle="message"]').length)).toBeLessThanOrEqual(12);
+  }, 120_000);
 });
 
 describe(`${browserName} › group of three`, () => {
