@@ -54,7 +54,8 @@ export class Spare {
         this.timer = undefined;
         if (!this.quiet()) return this.ensure();
         this.want = Math.min(Math.max(Math.ceil(this.listHeight() / ROW_PX), MIN_SPARES), MAX_SPARES);
-        this.load();
+        // The window may have shrunk since the last count: the shelf may be full already.
+        if (this.shelf.length < this.want) this.load();
       }, { timeout: 2_000 });
     }, delay);
     this.timer = timer;
