@@ -14,7 +14,7 @@ import { claimFrame } from './claim';
 import { Setup } from './setup';
 import { errorText } from './errors';
 import { Unlock } from './unlock';
-import './frame.css';
+import './style';
 
 type Chat = Extract<FrameRequest, { kind: 'compose' }>;
 

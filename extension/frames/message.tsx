@@ -13,7 +13,7 @@ import { ask, mayRetry, onBroadcast } from '../lib/messaging';
 import { claimFrame } from './claim';
 import { errorText } from './errors';
 import { Unlock } from './unlock';
-import './frame.css';
+import './style';
 
 type Text = Extract<Shown, { state: 'text' }>;
 
