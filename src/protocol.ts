@@ -250,6 +250,14 @@ export function classifySender(
 }
 
 /**
+ * Requests to the background go over a port of this name (extension/lib/messaging.ts says why):
+ * each carries an id, and its reply comes back with the same id.
+ */
+export const REQUEST_PORT = 'mantle.requests';
+export interface PortRequest { id: number; env: unknown }
+export interface PortReply { id: number; reply: unknown }
+
+/**
  * News from the background to Mantle's frames and pages; nobody answers. Firefox tells
  * web-accessible frames nothing about storage.session, so a change of the lock is said this way:
  * by runtime.sendMessage (extension documents) and, for Firefox's in-page frames, tabs.sendMessage,

@@ -1,6 +1,6 @@
 /** The background's single entry for messages: checks the sender, then dispatches. */
 import browser from 'webextension-polyfill';
-import { allowedSenders, classifySender, isEnvelope, showsUserPresence, type BackgroundApi, type Context, type Request, type Response } from '@src/protocol';
+import { allowedSenders, classifySender, isEnvelope, REQUEST_PORT, showsUserPresence, type BackgroundApi, type Context, type PortReply, type PortRequest, type Request, type Response } from '@src/protocol';
 import { adapterFor } from '@src/sites/registry';
 import { fail, ok, type Reply } from '../lib/messaging';
 
@@ -59,9 +59,28 @@ async function dispatch(message: unknown, sender: browser.Runtime.MessageSender)
   }
 }
 
-/** Must be called synchronously at start-up so a woken service worker sees the first message. */
+/**
+ * Must be called synchronously at start-up so a woken service worker sees the first message.
+ * Mantle's contexts ask over a port (lib/messaging.ts says why); runtime messages are answered too.
+ * Either way the browser tells who is asking, and `dispatch` checks it.
+ */
 export function listen(): void {
   browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) =>
     dispatch(message, sender),
   );
+  browser.runtime.onConnect.addListener((port) => {
+    const sender = port.sender;
+    if (port.name !== REQUEST_PORT || !sender) return port.disconnect();
+    port.onMessage.addListener((message: unknown) => {
+      const { id, env } = (message ?? {}) as Partial<PortRequest>;
+      if (typeof id !== 'number') return;
+      void dispatch(env, sender).then((reply) => {
+        try {
+          port.postMessage({ id, reply } satisfies PortReply);
+        } catch {
+          // The asking frame or page went away meanwhile.
+        }
+      });
+    });
+  });
 }

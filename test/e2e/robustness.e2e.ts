@@ -227,26 +227,28 @@ describe(`${browserName} › robustness: hostile input in a real chat`, () => {
  * wait to see it stopped.
  */
 /**
- * Runs in a secure frame: its next frame.layout request is lost on its way, as when the worker
- * stops before it answers (Chromium's polyfill then gets no reply; Firefox's promise neither).
+ * Runs in a secure frame: the port its requests will go over next (after the background stopped
+ * and its port closed) never sends its first frame.layout request, as when the worker stops while
+ * holding it. The frame learns of that loss only when that port closes too.
  */
-function dropNextLayout(): void {
-  const g = globalThis as unknown as { browser?: { runtime: Record<string, unknown> }; chrome?: { runtime: Record<string, unknown> }; __dropped?: boolean };
-  const lost = (m: unknown) => !g.__dropped && (m as { type?: string } | null)?.type === 'frame.layout' && (g.__dropped = true);
-  if (g.browser?.runtime) {
-    const runtime = g.browser.runtime;
-    const send = (runtime.sendMessage as (m: unknown) => Promise<unknown>).bind(runtime);
-    Object.defineProperty(runtime, 'sendMessage', { configurable: true, writable: true, value: (m: unknown) => (lost(m) ? Promise.resolve(undefined) : send(m)) });
-  } else {
-    const runtime = g.chrome!.runtime;
-    const send = (runtime.sendMessage as (...a: unknown[]) => unknown).bind(runtime);
-    runtime.sendMessage = (...a: unknown[]) => {
-      const done = a.find((x) => typeof x === 'function') as ((r?: unknown) => void) | undefined;
-      if (!lost(a[0])) return send(...a);
-      setTimeout(() => done?.(), 0);
-      return undefined;
-    };
-  }
+function holdNextLayout(): void {
+  type Port = { postMessage(m: unknown): void };
+  const g = globalThis as unknown as { browser?: { runtime: Record<string, unknown> }; chrome?: { runtime: Record<string, unknown> }; __held?: boolean };
+  const runtime = (g.browser ?? g.chrome)!.runtime;
+  const connect = (runtime.connect as (...a: unknown[]) => Port).bind(runtime);
+  Object.defineProperty(runtime, 'connect', {
+    configurable: true,
+    writable: true,
+    value: (...a: unknown[]) => {
+      const port = connect(...a);
+      const post = port.postMessage.bind(port);
+      port.postMessage = (m: unknown) => {
+        if (!g.__held && (m as { env?: { type?: string } } | null)?.env?.type === 'frame.layout') g.__held = true;
+        else post(m);
+      };
+      return port;
+    },
+  });
 }
 
 async function interrupt(u: User): Promise<void> {
@@ -406,14 +408,18 @@ describe(`${browserName} › robustness: faults`, () => {
     const selector = `iframe[data-mantle="message"][data-mantle-id="${wireId(parts[0]!)!}"]`;
     const frame = await bob.tab.frame(selector);
     // What a worker stopped mid-request does: the frame's next size request never gets an answer.
-    await frame.evaluate(dropNextLayout);
+    await frame.evaluate(holdNextLayout);
+    await interrupt(bob);
     // Locked, the frame shows the short unlock form instead of the text: a new size to report.
     await setLocked(bob, true);
     onTestFinished(() => setLocked(bob, false));
     await frame.waitFor('form.unlock');
+    await poll('the size report to be held', 10_000, () => frame.evaluate(() => (globalThis as { __held?: boolean }).__held || undefined));
+    // The worker stops before answering it.
+    await interrupt(bob);
     let sizes = { frame: 0, content: 0, dropped: false };
     await poll('the frame to take its content\'s new height', 10_000, async () => {
-      const content = await frame.evaluate(() => ({ height: document.querySelector('.wrap')!.getBoundingClientRect().height, dropped: !!(globalThis as { __dropped?: boolean }).__dropped }));
+      const content = await frame.evaluate(() => ({ height: document.querySelector('.wrap')!.getBoundingClientRect().height, dropped: !!(globalThis as { __held?: boolean }).__held }));
       const height = await bob.tab.evaluate((sel) => document.querySelector(sel)!.getBoundingClientRect().height, selector);
       sizes = { frame: height, content: content.height, dropped: content.dropped };
       return (content.dropped && Math.abs(height - content.height) <= 2) || undefined;
