@@ -222,11 +222,6 @@ describe(`${browserName} › robustness: hostile input in a real chat`, () => {
 });
 
 /**
- * Stops the user's background now, as the browser may at any moment (CDP in Chromium, the
- * about:debugging control in Firefox). A busy extension restarts it at once, so this does not
- * wait to see it stopped.
- */
-/**
  * Runs in a secure frame: the port its requests will go over next (after the background stopped
  * and its port closed) never sends its first frame.layout request, as when the worker stops while
  * holding it. The frame learns of that loss only when that port closes too.
@@ -251,6 +246,11 @@ function holdNextLayout(): void {
   });
 }
 
+/**
+ * Stops the user's background now, as the browser may at any moment (CDP in Chromium, the
+ * about:debugging control in Firefox). A busy extension restarts it at once, so this does not
+ * wait to see it stopped.
+ */
 async function interrupt(u: User): Promise<void> {
   await u.session.stopBackground().catch((e: Error) => {
     if (!/did not stop/.test(e.message)) throw e;
@@ -417,12 +417,12 @@ describe(`${browserName} › robustness: faults`, () => {
     await poll('the size report to be held', 10_000, () => frame.evaluate(() => (globalThis as { __held?: boolean }).__held || undefined));
     // The worker stops before answering it.
     await interrupt(bob);
-    let sizes = { frame: 0, content: 0, dropped: false };
+    let sizes = { frame: 0, content: 0, held: false };
     await poll('the frame to take its content\'s new height', 10_000, async () => {
-      const content = await frame.evaluate(() => ({ height: document.querySelector('.wrap')!.getBoundingClientRect().height, dropped: !!(globalThis as { __held?: boolean }).__held }));
+      const content = await frame.evaluate(() => ({ height: document.querySelector('.wrap')!.getBoundingClientRect().height, held: !!(globalThis as { __held?: boolean }).__held }));
       const height = await bob.tab.evaluate((sel) => document.querySelector(sel)!.getBoundingClientRect().height, selector);
-      sizes = { frame: height, content: content.height, dropped: content.dropped };
-      return (content.dropped && Math.abs(height - content.height) <= 2) || undefined;
+      sizes = { frame: height, content: content.height, held: content.held };
+      return (content.held && Math.abs(height - content.height) <= 2) || undefined;
     }).catch((e: Error) => {
       throw new Error(`${e.message}: ${JSON.stringify(sizes)}`);
     });
