@@ -157,8 +157,9 @@ export class PpTab extends PpScope implements Tab {
       return;
     }
     await this.page.goto(url, { waitUntil: 'load' }).catch(async (e: Error) => {
-      // Firefox aborts a navigation that a navigation the page started itself overtakes: once more.
-      if (!/NS_BINDING_ABORTED/.test(e.message)) throw e;
+      // Firefox aborts a navigation that another one overtakes (one the page started itself, or
+      // the tab's last page still settling): once more. Seen as either of these two errors.
+      if (!/NS_BINDING_ABORTED|interrupted an unfinished navigation/.test(e.message)) throw e;
       await this.page.goto(url, { waitUntil: 'load' });
     });
   }
