@@ -14,7 +14,7 @@ export default defineConfig({
   root,
   publicDir: resolve(root, 'public'),
   resolve: { alias: { '@src': resolve(import.meta.dirname, 'src') } },
-  plugins: [preact(), crx({ manifest: manifestFor(source, browser) as unknown as ManifestV3Export, browser }), singleScriptFrames(['compose', 'message'])],
+  plugins: [preact(), crx({ manifest: manifestFor(source, browser) as unknown as ManifestV3Export, browser }), singleScriptFrames(['compose', 'message', 'thread'])],
   build: {
     outDir: resolve(import.meta.dirname, 'dist', browser),
     emptyOutDir: true,
@@ -25,6 +25,7 @@ export default defineConfig({
       input: {
         compose: resolve(root, 'frames/compose.html'),
         message: resolve(root, 'frames/message.html'),
+        thread: resolve(root, 'frames/thread.html'),
       },
     },
   },

@@ -8,7 +8,7 @@ import type { ImportReport, KeyInfo, LookupResult, Settings } from './keyring/ty
 
 /** Where a message came from, as decided by the receiver from browser-provided sender data.
  * 'generic': Mantle's on-demand content script on a site that has no adapter (extension/content/generic). */
-export type Context = 'background' | 'content' | 'generic' | 'compose' | 'message' | 'options' | 'popup';
+export type Context = 'background' | 'content' | 'generic' | 'compose' | 'message' | 'thread' | 'options' | 'popup';
 
 export interface TabStatus {
   site: SiteId | null;
@@ -44,6 +44,21 @@ export interface BackgroundApi {
    * user's keys here can open (sealed to a key since deleted).
    */
   'compose.draft': { req: { text?: string }; res: { text: string; sealed: boolean; unreadable?: boolean } };
+  /**
+   * The thread frame (one per chat, drawing every decrypted message of the list) opens a message
+   * with the token and secret the content script posted into it. `ok: false`: not this frame's
+   * token, or a wrong secret (the page posts some too), which does not spend the token.
+   */
+  'thread.open': { req: { token: string; secret: string }; res: { ok: false } | { ok: true; shown: Rendered; style: BubbleStyle } };
+  /** A message the thread frame opened, shown again (unlocked, locked, keys changed). */
+  'thread.reopen': { req: { token: string }; res: Rendered };
+  /** The thread frame imports the public key shared in one of its messages. */
+  'thread.importKey': { req: { token: string; confirmKeyChange?: boolean }; res: Rendered };
+  /**
+   * The thread frame's messages' sizes, for their boxes in the page: [token, height, width or 0
+   * for full]; `missing`: tokens it was given boxes for but no longer holds (it keeps only so many).
+   */
+  'thread.layout': { req: { sizes: ThreadSize[]; missing?: string[] }; res: { ok: true } };
   /** Post the user's own public key into the chat, in the same transport. */
   'compose.shareKey': { req: Record<string, never>; res: { parts: number } };
   /** The popup asks how the active tab's chat is encrypted (site and id come from its content script). */
@@ -98,6 +113,9 @@ export type FrameRequest =
 /** The look of the bubble a message frame replaces, so it can match the site. */
 export interface BubbleStyle { color: string; fontSize: string; fontFamily: string; lineHeight: string; dark: boolean }
 
+/** A message's size in the thread frame: token, height, and its width when narrower than its box (else 0). */
+export type ThreadSize = [token: string, height: number, width: number];
+
 export type FrameLayout =
   /** widen: the content changed; take the bubble's whole width again before measuring it. */
   | { action: 'size'; height: number; width?: number; widen?: boolean }
@@ -135,6 +153,8 @@ export interface ContentApi {
   'page.sendParts': { req: { parts: string[] }; res: { sent: number } };
   /** Apply a frame's layout request to the frame element created with this token. */
   'page.frameLayout': { req: { token: string; layout: FrameLayout }; res: { ok: true } };
+  /** The thread frame's messages' sizes, only for tokens the background recorded that frame opened. */
+  'page.threadLayout': { req: { sizes: ThreadSize[]; missing?: string[] }; res: { ok: true } };
 }
 
 export type Request<A, K extends keyof A> = A[K] extends { req: infer R } ? R : never;
@@ -160,15 +180,19 @@ export const allowedSenders: { [K in keyof BackgroundApi]: readonly Context[] } 
   'popup.chat': ['popup'],
   'message.open': ['message'],
   'message.importKey': ['message'],
+  'thread.open': ['thread'],
+  'thread.reopen': ['thread'],
+  'thread.importKey': ['thread'],
+  'thread.layout': ['thread'],
   'keys.state': ['options'],
   'keys.generate': ['options'],
   'keys.importPublic': ['options'],
   'keys.importPrivate': ['options'],
   'keys.lookup': ['options'],
   // Secure frames and the popup show an unlock prompt and the lock state.
-  'keys.unlock': ['options', 'popup', 'compose', 'message'],
+  'keys.unlock': ['options', 'popup', 'compose', 'message', 'thread'],
   'keys.lock': ['options', 'popup'],
-  'keys.lockState': ['options', 'popup', 'compose', 'message'],
+  'keys.lockState': ['options', 'popup', 'compose', 'message', 'thread'],
   'keys.setDefault': ['options'],
   'keys.setVerified': ['options'],
   'keys.delete': ['options'],
@@ -190,7 +214,7 @@ export const allowedSenders: { [K in keyof BackgroundApi]: readonly Context[] } 
  */
 export function showsUserPresence(type: keyof BackgroundApi, context: Context, payload: unknown): boolean {
   if (context === 'options' || context === 'popup') return true;
-  if (type === 'keys.unlock' || type === 'message.importKey') return true;
+  if (type === 'keys.unlock' || type === 'message.importKey' || type === 'thread.importKey') return true;
   if (type === 'compose.draft') return typeof (payload as { text?: unknown } | null)?.text === 'string';
   return type === 'compose.send' || type === 'compose.bind' || type === 'compose.shareKey';
 }
@@ -200,6 +224,7 @@ export const contentAllowedSenders: { [K in keyof ContentApi]: readonly Context[
   // Only the background may drive sending and frame layout; a page cannot reach these at all.
   'page.sendParts': ['background'],
   'page.frameLayout': ['background'],
+  'page.threadLayout': ['background'],
 };
 
 export interface SenderInfo {
@@ -214,6 +239,7 @@ export interface SenderInfo {
 const pages: Record<string, Context> = {
   '/frames/compose.html': 'compose',
   '/frames/message.html': 'message',
+  '/frames/thread.html': 'thread',
   '/options/index.html': 'options',
   '/popup/index.html': 'popup',
 };

@@ -4,7 +4,7 @@
  * Tokens and claimed frames live in storage.session: the service worker may stop at any moment.
  */
 import browser from 'webextension-polyfill';
-import type { FrameRequest, Rendered } from '@src/protocol';
+import type { Context, FrameRequest, Rendered } from '@src/protocol';
 import { frameKey, forgetTab, learn, record, recordAt, release, settle, type Claimed } from './frame-records';
 import { handle, HandlerError, type Caller } from './router';
 import { session, sessionSnapshot } from './store';
@@ -96,39 +96,44 @@ handle('content.frameToken', async (frame, caller) => {
 /**
  * The token is in the frame's URL, which the page can read and copy into frames of its own. The
  * secret is not: the content script posts it straight into the frame it created, targeted at the
- * extension's origin, so only that frame can complete the claim. A wrong secret does not spend
- * the token (the page cannot burn our frame's claim by racing it).
+ * extension's origin, so only that frame can complete the claim.
  */
 handle('frame.claim', async ({ token, secret }, caller) => {
   const refused = { ok: false } as const;
   if (!/^[0-9a-f]{48}$/.test(token) || caller.tabId === undefined || caller.frameId === undefined) return refused;
-  if (claiming.has(token)) return refused;
-  claiming.add(token);
-  let entry: Pending | undefined;
   const key = frameKey(caller.tabId, caller.frameId);
+  // The worker may have stopped between spending the token and answering: the frame that holds
+  // the secret (the page never sees it) gets its claim again; nothing else does.
+  const before = await recordAt(key);
+  if (before && before.token === token && before.secret === secret && before.frame.kind === caller.context) {
+    return { ok: true as const, frame: before.frame, ...(await contentOf(before.frame)) };
+  }
+  const frame = await spend(token, secret, caller.tabId, caller.context, (f) => record(key, { token, frame: f, secret }));
+  return frame ? { ok: true as const, frame, ...(await contentOf(frame)) } : refused;
+});
+
+/**
+ * Spends a token issued to `tabId` for a frame of `kind`, given its secret; `keep` records which
+ * frame took it, before the token is spent: a worker stopped in between leaves the frame one of
+ * the two to open with again. A wrong secret does not spend the token (the page cannot burn our
+ * frame's claim by racing it). Null: refused.
+ */
+export async function spend(token: string, secret: string, tabId: number, kind: Context, keep: (frame: FrameRequest) => Promise<void>): Promise<FrameRequest | null> {
+  if (claiming.has(token)) return null;
+  claiming.add(token);
   try {
-    // The worker may have stopped between spending the token and answering: the frame that holds
-    // the secret (the page never sees it) gets its claim again; nothing else does.
-    const before = await recordAt(key);
-    if (before && before.token === token && before.secret === secret && before.frame.kind === caller.context) {
-      return { ok: true as const, frame: before.frame, ...(await contentOf(before.frame)) };
-    }
-    entry = issued.get(token) ?? (await session.get<Pending>(tokenKey(token)));
-    if (!entry || entry.tabId !== caller.tabId || entry.secret !== secret) return refused;
-    const valid = Date.now() - entry.created < TOKEN_TTL_MS && entry.frame.kind === caller.context;
-    if (valid) {
-      // Recorded before the token is spent: a worker stopped in between leaves the frame one of
-      // the two to claim with again.
-      await record(key, { token, frame: entry.frame, secret });
-    }
+    const entry = issued.get(token) ?? (await session.get<Pending>(tokenKey(token)));
+    if (!entry || entry.tabId !== tabId || entry.secret !== secret) return null;
+    // A message's token opens a message frame (the anysite tool) or the thread frame.
+    const valid = Date.now() - entry.created < TOKEN_TTL_MS && (entry.frame.kind === kind || (kind === 'thread' && entry.frame.kind === 'message'));
+    if (valid) await keep(entry.frame);
     issued.delete(token);
     await session.remove(tokenKey(token));
-    if (!valid) return refused;
+    return valid ? entry.frame : null;
   } finally {
     claiming.delete(token);
   }
-  return { ok: true as const, frame: entry.frame, ...(await contentOf(entry.frame)) };
-});
+}
 
 async function contentOf(frame: FrameRequest): Promise<{ shown?: Rendered }> {
   const shown = frame.kind === 'message' ? await ready(messageContent?.open(frame)) : undefined;

@@ -7,6 +7,7 @@ import './frames';
 import './keys';
 import './compose';
 import './messages';
+import './threads';
 import './anysite';
 
 listen();

@@ -15,7 +15,7 @@ import { recipientOf } from './compose';
 import { session, sessionSnapshot } from './store';
 import { SizeBudget, storedSize } from '@src/render/budget';
 
-type MessageFrame = Extract<FrameRequest, { kind: 'message' }>;
+export type MessageFrame = Extract<FrameRequest, { kind: 'message' }>;
 const memory = new Map<string, Outcome>();
 /** Decryptions under way, by cache key: the early start and the frame's open share one. */
 const running = new Map<string, Promise<Outcome>>();
@@ -136,7 +136,8 @@ async function outcomeOf(frame: MessageFrame, key: string): Promise<Outcome> {
   return decrypting;
 }
 
-async function open(frame: MessageFrame): Promise<Rendered> {
+/** A message's content as shown: the message frame's and the thread frame's. */
+export async function openMessage(frame: MessageFrame): Promise<Rendered> {
   const kr = await keyring();
   if ((await kr.unlocked()).length === 0) {
     await forgetPlaintext();
@@ -155,13 +156,15 @@ provideMessageContent({
   warm: (frame) => {
     if (frame.kind === 'message') warm(frame).catch(() => undefined);
   },
-  open: (frame) => (frame.kind === 'message' ? open(frame) : Promise.reject(new HandlerError('forbidden'))),
+  open: (frame) => (frame.kind === 'message' ? openMessage(frame) : Promise.reject(new HandlerError('forbidden'))),
 });
 
-handle('message.open', async (_, caller) => open(await messageFrame(caller)));
+handle('message.open', async (_, caller) => openMessage(await messageFrame(caller)));
 
-handle('message.importKey', async ({ confirmKeyChange }, caller) => {
-  const frame = await messageFrame(caller);
+handle('message.importKey', async ({ confirmKeyChange }, caller) => importSharedKey(await messageFrame(caller), !!confirmKeyChange));
+
+/** Imports the key shared in a message (the user pressed its button), and adds it to the chat. */
+export async function importSharedKey(frame: MessageFrame, confirmKeyChange: boolean): Promise<Rendered> {
   const assembled = assembleOutcome(frame.wire);
   if ('state' in assembled || assembled.kind !== 'key') throw new HandlerError('not-a-key');
   const kr = await keyring();
@@ -172,7 +175,7 @@ handle('message.importKey', async ({ confirmKeyChange }, caller) => {
   // "Import and use for this chat": the shared key joins the chat's recipients.
   if (after.state === 'key' && (after.known === 'same' || after.known === 'new')) await addRecipient(frame, after.fingerprint);
   return after;
-});
+}
 
 async function addRecipient(frame: MessageFrame, fingerprint: string): Promise<void> {
   const { site, conversation } = frame;

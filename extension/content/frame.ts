@@ -48,12 +48,18 @@ let pending: ReturnType<typeof setTimeout> | undefined;
  * scrolled through, or a site re-rendering its rows, would fill it. Batched: scrolling drops rows
  * by the dozen.
  */
-export function dropDisconnected(frames: Map<string, HTMLIFrameElement>): void {
+export function dropDisconnected(frames: Map<string, HTMLElement>): void {
   for (const [token, frame] of frames) {
     if (frame.isConnected) continue;
     frames.delete(token);
     gone.push(token);
   }
+  report();
+}
+
+/** Tokens no longer shown anywhere (the thread frame they went to has gone): their records can go. */
+export function releaseTokens(tokens: string[]): void {
+  gone.push(...tokens);
   report();
 }
 

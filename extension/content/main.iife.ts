@@ -9,7 +9,7 @@ import { adapterFor } from '@src/sites/registry';
 import type { SiteAdapter } from '@src/sites/types';
 import { fail, ok } from '../lib/messaging';
 import { watchLifecycle } from './lifecycle';
-import { MessageRenderer } from './messages';
+import { ThreadRenderer } from './thread';
 import { ComposeOverlay } from './overlay';
 import { SendError, sendParts } from './sender';
 
@@ -25,7 +25,7 @@ function status(adapter: SiteAdapter): TabStatus {
 
 function run(adapter: SiteAdapter): void {
   const overlay = new ComposeOverlay(adapter);
-  const renderer = new MessageRenderer(adapter);
+  const renderer = new ThreadRenderer(adapter);
   watchLifecycle();
   overlay.start();
   renderer.start();
@@ -40,7 +40,11 @@ function run(adapter: SiteAdapter): void {
       }
     },
     'page.frameLayout': async ({ token, layout }) => {
-      if (!overlay.layout(token, layout) && !renderer.layout(token, layout)) throw new Error('no-frame');
+      if (!overlay.layout(token, layout)) throw new Error('no-frame');
+      return { ok: true };
+    },
+    'page.threadLayout': async ({ sizes, missing }) => {
+      if (!renderer.layout(sizes, missing)) throw new Error('no-frame');
       return { ok: true };
     },
   };

@@ -11,22 +11,12 @@ const HEX48 = /^[0-9a-f]{48}$/;
 // Listen from the moment this module runs: the content script posts the secret on the frame's
 // load event, which can come before the UI mounts.
 const secrets: string[] = [];
-/** A spare frame's grants: its URL names no token, so the token comes with the secret. */
-const grants: { token: string; secret: string }[] = [];
-const MAX_GRANTS = 20;
 let wake: (() => void) | null = null;
 addEventListener('message', (e: MessageEvent) => {
   if (e.source !== parent) return;
-  const data = e.data as { mantleSecret?: unknown; mantleGrant?: { token?: unknown; secret?: unknown } } | null;
-  const secret = data?.mantleSecret;
-  const grant = data?.mantleGrant;
-  if (typeof secret === 'string' && HEX48.test(secret)) secrets.push(secret);
-  else if (typeof grant?.token === 'string' && typeof grant.secret === 'string' && HEX48.test(grant.token) && HEX48.test(grant.secret)) {
-    // The page can post grants too. Bounded: a flood of them keeps the frame blank, no worse
-    // than forged secrets do to any frame (or than removing it, which the page can always do).
-    if (grants.length >= MAX_GRANTS) grants.shift();
-    grants.push({ token: grant.token, secret: grant.secret });
-  } else return;
+  const secret = (e.data as { mantleSecret?: unknown } | null)?.mantleSecret;
+  if (typeof secret !== 'string' || !HEX48.test(secret)) return;
+  secrets.push(secret);
   wake?.();
 });
 
@@ -47,7 +37,6 @@ export async function claimFrame(): Promise<Claimed | null> {
   const token = location.hash.slice(1);
   // Clear the token from our URL so nothing that can later read it gets a reusable value.
   history.replaceState(null, '', location.pathname);
-  if (/^spare-[0-9a-f]{16}$/.test(token)) return claimSpare();
   if (!HEX48.test(token)) return null;
   const deadline = Date.now() + WAIT_MS;
   for (let tries = 0; tries < MAX_TRIES; tries++) {
@@ -61,20 +50,6 @@ export async function claimFrame(): Promise<Claimed | null> {
     if (r?.ok) return r;
   }
   return null;
-}
-
-/**
- * A spare frame (loaded ahead, content/spare.ts) waits, for as long as it is kept, for the grant
- * Mantle posts when it moves the frame into a bubble. The background refuses the page's grants,
- * as it refuses a wrong secret: each only costs a try.
- */
-async function claimSpare(): Promise<Claimed> {
-  for (;;) {
-    while (!grants.length) await wait(60_000);
-    const { token, secret } = grants.shift()!;
-    const r = await claimWith(token, secret);
-    if (r?.ok) return r;
-  }
 }
 
 /**

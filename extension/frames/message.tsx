@@ -1,86 +1,19 @@
 /**
- * Shows one decrypted message inside the site's bubble. The plaintext exists only in this
+ * The anysite tool's message frame: one decrypted message inside a bubble of a site Mantle has no
+ * adapter for (the chat sites get the thread frame, thread.tsx). The plaintext exists only in this
  * extension-origin document; the content script only ever handled the ciphertext.
  */
 import { render } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { BubbleStyle, Rendered } from '@src/protocol';
 import type { Shown } from '@src/render/outcome';
-import { segments } from '@src/render/display';
 import { t } from '../lib/i18n';
 import { layout } from '../lib/layout';
 import { ask, mayRetry, onBroadcast } from '../lib/messaging';
 import { claimFrame } from './claim';
 import { errorText } from './errors';
-import { Unlock } from './unlock';
+import { Body } from './bubble';
 import './style';
-
-type Text = Extract<Shown, { state: 'text' }>;
-
-function Signature({ r }: { r: Text }) {
-  const name = r.signer ?? '';
-  if ('sentBy' in r) {
-    return <span class="sig bad" role="alert" data-signature={r.signature} data-sent-by={r.sentBy}>⚠ {t('msgOtherContact', name)}</span>;
-  }
-  const [cls, label] =
-    r.signature === 'verified' ? ['ok', t('msgVerified', name)]
-    : r.signature === 'unverified' ? ['muted', t('msgUnverified', name)]
-    : r.signature === 'unknown-signer' ? ['bad', t('msgUnknownSigner')]
-    : r.signature === 'bad' ? ['bad', t('msgBadSignature')]
-    : ['bad', t('msgUnsigned')];
-  return <span class={`sig ${cls}`} data-signature={r.signature}>{r.signature === 'verified' ? '🔒✔ ' : '🔒 '}{label}</span>;
-}
-
-/** Text nodes only; reordering and invisible controls shown as their code point. */
-function Plain({ text }: { text: string }) {
-  return (
-    <div class="message" data-mantle-plaintext>
-      {segments(text).map((s) => (typeof s === 'string' ? s : <span class="control" title={t('msgControl', s.control)}>{s.control}</span>))}
-    </div>
-  );
-}
-
-const DAMAGED: Record<string, Parameters<typeof t>[0]> = {
-  'no-integrity': 'msgNoIntegrity',
-  'too-large': 'msgTooLarge',
-  unsupported: 'msgUnsupported',
-  'unsupported-version': 'msgNewerVersion',
-  unavailable: 'msgUnavailable',
-};
-
-function Body({ r, reload }: { r: Shown; reload: (r: Rendered) => void }) {
-  const [error, setError] = useState('');
-  switch (r.state) {
-    case 'text':
-      return <div><Plain text={r.text} /><Signature r={r} /></div>;
-    case 'waiting':
-      return <span class="sig" data-state="waiting">{t('msgWaiting', String(r.missing), String(r.total))}</span>;
-    case 'locked':
-      return <Unlock label={t('msgLocked')} onUnlocked={() => void ask('message.open', {}).then(reload)} />;
-    case 'not-for-you':
-      return <span class="sig bad" data-state="not-for-you">{t('msgNotForYou')}</span>;
-    case 'damaged':
-      return <span class="sig bad" data-state="damaged" data-detail={r.detail}>{t(DAMAGED[r.detail] ?? 'msgDamaged')}</span>;
-    case 'key': {
-      const importKey = (confirmKeyChange: boolean) =>
-        void ask('message.importKey', { confirmKeyChange }).then(reload, (e) => setError(errorText(e)));
-      return (
-        <div data-state="key">
-          <div>🔑 {t('msgKeyShared', r.name)}</div>
-          <div class="sig fpr">{r.fingerprint.replace(/(.{4})/g, '$1 ').trim()}</div>
-          {r.known === 'new' && <button type="button" onClick={() => importKey(false)}>{t('msgKeyImport')}</button>}
-          {r.known === 'same' && <span class="sig ok">{t('msgKeyKnown')}</span>}
-          {r.known === 'own' && <span class="sig">{t('msgKeyOwn')}</span>}
-          {r.known === 'changed' && (
-            <div role="alert" class="sig bad">{t('msgKeyChanged', r.name)}{' '}
-              <button type="button" onClick={() => importKey(true)}>{t('msgKeyAcceptChange')}</button></div>
-          )}
-          {error && <div role="alert" class="error">{error}</div>}
-        </div>
-      );
-    }
-  }
-}
 
 function applyStyle(s: BubbleStyle): void {
   const root = document.documentElement.style;
@@ -167,7 +100,11 @@ function Message() {
   if (r === 'refused') return <p class="refused" role="alert">{t('frameRefused')}</p>;
   if (!r) return null;
   // An inline-block wrapper measures the content's natural size, so the bubble can shrink to it.
-  return <div class="wrap"><Body r={r} reload={setR} /></div>;
+  return (
+    <div class="wrap">
+      <Body r={r} reopen={() => void ask('message.open', {}).then(setR)} importKey={(confirmKeyChange) => ask('message.importKey', { confirmKeyChange }).then((n) => (setR(n), n))} />
+    </div>
+  );
 }
 
 document.documentElement.classList.add('message-frame');

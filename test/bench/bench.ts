@@ -82,7 +82,7 @@ export async function bench(opts: { quick: boolean }): Promise<number> {
 }
 
 const r1 = (x: number) => Math.round(x * 10) / 10;
-/** Between two sends: less than anyone takes to write a message, more than a bubble's frame takes to load. */
+/** Between two sends: less than anyone takes to write a message, more than a sent message takes to show decrypted. */
 const PAUSE_MS = 800;
 
 function machine() {

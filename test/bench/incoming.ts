@@ -1,6 +1,7 @@
 /**
  * A message arriving in the chat that is open, the case a person meets most: from the moment its
- * bubble appears in the page (the site's own ciphertext) until Mantle's frame shows the plaintext.
+ * bubble appears in the page (the site's own ciphertext) until the chat's thread frame shows its
+ * plaintext (its article's 'shown' mark, observe.ts).
  * One at a time, a second apart, as the replica's feed delivers them.
  */
 import type { Page } from 'playwright-core';
@@ -25,10 +26,10 @@ const watch = (id: string) => `(() => {
   mo.observe(document, { childList: true, subtree: true, characterData: true });
 })()`;
 
-/** When the bubble appeared, and the token of the frame laid over it (once both exist). */
+/** When the bubble appeared, and the token of the slot Mantle put in its place (once both exist). */
 const found = (id: string) => `(() => {
-  const f = document.querySelector('iframe[data-mantle="message"][data-mantle-id="${id}"]');
-  return window.__mantleBenchAppeared && f ? [window.__mantleBenchAppeared, new URL(f.src).hash.slice(1)] : null;
+  const s = document.querySelector('[data-mantle="slot"][data-mantle-id="${id}"][data-mantle-token]');
+  return window.__mantleBenchAppeared && s ? [window.__mantleBenchAppeared, s.dataset.mantleToken] : null;
 })()`;
 
 /** Opens a short thread (`thread`), then delivers each of `incoming` into it; ms per message. */
@@ -39,13 +40,23 @@ export async function measureIncoming(w: World, obs: Observer, thread: Conversat
   for (const wire of incoming.wire) {
     const id = /^MNTL1 M ([0-9a-f]{8})/.exec(wire)![1]!;
     await page.evaluate(watch(id));
+    const since = obs.marks.length;
     relay().inject('messenger', THREAD, 'bob', wire);
     out.push(
       await obs.until(`message ${id} to show decrypted`, 30_000, async () => {
         const r = (await page.evaluate(found(id))) as [number, string] | null;
-        const shown = r && obs.marks.find((m) => m.kind === 'shown' && m.token === r[1]);
-        if (shown && !shown.ok) throw new Error(`bench: message ${id} showed an error state`);
+        // By token, as the slot's and the article's are the same; by wire id should they differ.
+        const fresh = obs.marks.slice(since).filter((m) => m.kind === 'shown');
+        const shown = r && (fresh.find((m) => m.token === r[1]) ?? fresh.find((m) => m.id === id));
+        if (shown && !shown.ok) throw new Error(`bench: message ${id} showed an error state in the thread frame (${shown.state ?? '?'})`);
         return shown ? shown.t - r[0] : undefined;
+      }).catch(async (e: Error) => {
+        const state = await page.evaluate(`(() => {
+          const s = document.querySelector('[data-mantle="slot"][data-mantle-id="${id}"]');
+          return [!!window.__mantleBenchAppeared, s ? (s.dataset.mantleToken ? 'a slot with a token' : 'a slot without a token') : 'no slot',
+            document.querySelectorAll('iframe[data-mantle="thread"]').length];
+        })()`).catch(() => null) as [boolean, string, number] | null;
+        throw new Error(`${e.message}: ${state ? `bubble ${state[0] ? 'appeared' : 'not seen'}, ${state[1]}, ${state[2]} thread frames` : 'page gone'}`);
       }),
     );
     await new Promise((r) => setTimeout(r, GAP_MS));

@@ -54,9 +54,9 @@ export const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Memory right after the thread was shown, and once it settled (SETTLE_MS later): a scroll through
- * hundreds of bubbles leaves as many discarded frame documents, which the browser collects over
- * the next seconds. The first figure is what the target is checked on; the second says how much
- * of it is held.
+ * hundreds of bubbles leaves garbage (in the thread frame's document and the page), which the
+ * browser collects over the next seconds. The first figure is what the target is checked on; the
+ * second says how much of it is held.
  */
 export interface Memory { mb: number; settledMb: number; processes: number }
 export const SETTLE_MS = 30_000;

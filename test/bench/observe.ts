@@ -4,13 +4,29 @@
  * each document and reports them through an exposed binding. Timestamps are
  * performance.timeOrigin + performance.now(), comparable across the page and its frames.
  *  - site page: when the thread's first bubble appears; every POST of a message (send triggered);
- *    long tasks (PerformanceObserver).
+ *    when a message's slot (`div[data-mantle="slot"]`) is granted its token; long tasks
+ *    (PerformanceObserver).
  *  - compose frame: each Enter keydown (capture phase, before Mantle's own handler).
- *  - message frame: when it shows its outcome (plaintext, or a state).
+ *  - thread frame (one per open chat, drawing every decrypted message): when each message's
+ *    article (`[role="article"][data-token]`) first shows its outcome (plaintext, or a final
+ *    state), once per token; and how many articles the frame holds, whenever that changes.
  */
 import type { BrowserContext, Page } from 'playwright-core';
 
-export interface Mark { kind: 'post' | 'thread' | 'enter' | 'shown' | 'inserted'; t: number; token?: string; ok?: boolean; signature?: string | null }
+export interface Mark {
+  kind: 'post' | 'thread' | 'enter' | 'shown' | 'inserted' | 'articles';
+  t: number;
+  /** 'shown', 'inserted': the message's token (the slot's data-mantle-token, the article's data-token). */
+  token?: string;
+  /** 'shown', 'inserted': the message's wire id (data-mantle-id). */
+  id?: string;
+  ok?: boolean;
+  signature?: string | null;
+  /** 'shown' when not ok: what the article shows instead (its data-state, or 'refused'). */
+  state?: string;
+  /** 'articles': how many message articles the thread frame's document holds now. */
+  n?: number;
+}
 
 export class Observer {
   readonly marks: Mark[] = [];
@@ -63,17 +79,48 @@ const INIT = `(() => {
     if (location.pathname.endsWith('/frames/compose.html')) {
       addEventListener('keydown', (e) => { if (e.key === 'Enter' && !e.shiftKey) mark({ kind: 'enter', t: now() }); }, true);
     }
-    if (location.pathname.endsWith('/frames/message.html')) {
-      const token = location.hash.slice(1);
-      const check = () => {
-        const el = document.querySelector('[data-mantle-plaintext], [data-state], .refused');
-        if (!el) return false;
-        const sig = document.querySelector('[data-signature]');
-        mark({ kind: 'shown', t: now(), token, ok: el.hasAttribute('data-mantle-plaintext'), signature: sig && sig.getAttribute('data-signature') });
-        return true;
+    if (location.pathname.endsWith('/frames/thread.html')) {
+      // One document for the whole chat: each message is an article, marked once (per article
+      // element and token), when it first holds its plaintext or a final state ('waiting' for more
+      // parts is not final).
+      const ARTICLE = '[role="article"][data-token]';
+      const OUTCOME = '[data-mantle-plaintext], [data-state]:not([data-state="waiting"]), .refused';
+      const done = new WeakMap();
+      let count = -1;
+      const check = (a) => {
+        const token = a.getAttribute('data-token');
+        if (!token || done.get(a) === token) return;
+        const el = a.querySelector(OUTCOME);
+        if (!el) return;
+        done.set(a, token);
+        const ok = el.hasAttribute('data-mantle-plaintext');
+        // The signature line under the plaintext: its data-signature, else its classes (said as such).
+        const sig = ok && (a.querySelector('[data-signature]') || a.querySelector('.sig'));
+        const signature = !sig ? null : sig.hasAttribute('data-signature') ? sig.getAttribute('data-signature') : 'class:' + sig.className;
+        mark({ kind: 'shown', t: now(), token, id: a.getAttribute('data-mantle-id') || '', ok, signature,
+          state: ok ? undefined : el.getAttribute('data-state') || (el.classList.contains('refused') ? 'refused' : el.className) });
       };
-      const mo = new MutationObserver(() => { if (check()) mo.disconnect(); });
-      mo.observe(document, { childList: true, subtree: true });
+      const mo = new MutationObserver((records) => {
+        const seen = new Set();
+        let structural = false;
+        for (const r of records) {
+          if (r.type === 'childList') structural = true;
+          const t = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+          const a = t && t.closest(ARTICLE);
+          if (a) seen.add(a);
+          for (const n of r.addedNodes) {
+            if (n.nodeType !== 1) continue;
+            if (n.matches(ARTICLE)) seen.add(n);
+            for (const x of n.querySelectorAll(ARTICLE)) seen.add(x);
+          }
+        }
+        for (const a of seen) check(a);
+        if (structural) {
+          const n = document.querySelectorAll('[role="article"]').length;
+          if (n !== count) { count = n; mark({ kind: 'articles', t: now(), n }); }
+        }
+      });
+      mo.observe(document, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['data-token', 'data-mantle-id', 'data-state', 'data-mantle-plaintext', 'class'] });
     }
     return;
   }
@@ -90,14 +137,22 @@ const INIT = `(() => {
     return fetch0.apply(this, arguments);
   };
   let seen = false;
+  const granted = new WeakMap();
+  const slot = (n) => {
+    const token = n.getAttribute('data-mantle-token');
+    if (!token || granted.get(n) === token) return;
+    granted.set(n, token);
+    mark({ kind: 'inserted', t: now(), token, id: n.getAttribute('data-mantle-id') || '' });
+  };
   const mo = new MutationObserver((records) => {
-    for (const r of records) for (const n of r.addedNodes) {
-      if (n.nodeName === 'IFRAME' && n.dataset.mantle === 'message') mark({ kind: 'inserted', t: now(), token: new URL(n.src).hash.slice(1) });
+    for (const r of records) {
+      if (r.type === 'attributes') { if (r.target.dataset.mantle === 'slot') slot(r.target); continue; }
+      for (const n of r.addedNodes) if (n.nodeType === 1 && n.dataset.mantle === 'slot') slot(n);
     }
     if (seen || !document.querySelector('[role="main"] .msg-text')) return;
     seen = true;
     mark({ kind: 'thread', t: now() });
   });
-  mo.observe(document, { childList: true, subtree: true });
+  mo.observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['data-mantle-token'] });
   window.__mantleBenchRearm = () => { seen = false; };
 })();`;

@@ -3,6 +3,10 @@
  * a click on it in the chat list (the replica is an SPA, like Messenger). Measured from when the
  * thread's first bubble appears: every bubble in view decrypted; then, scrolling up a screen at a
  * time as soon as the screen is decrypted, every message of the thread.
+ *
+ * A message shows decrypted when its article in the chat's thread frame holds its plaintext (the
+ * 'shown' marks of observe.ts, one per token); it is in view when its slot in the page (the
+ * `div[data-mantle="slot"]` the content script puts after the hidden ciphertext) is.
  */
 import type { Page } from 'playwright-core';
 import { poll } from '../e2e/harness';
@@ -10,22 +14,38 @@ import { longTasks, type Observer } from './observe';
 import { MainThreadProfile } from './profile';
 import { chromium, OTHER_THREAD, seed, THREAD, type Conversation, type World } from './world';
 
+/** A message's slot in the page: its wire id, its token once granted ('' before), whether it is in view. */
 interface Seen { id: string; token: string; vis: boolean }
-interface View { missing: number; frames: Seen[]; top: number; height: number; rows: number; scrollHeight: number }
+/** `frames`: the slots (one per Mantle message the site renders); `threadFrames`: thread frames in the scroller. */
+interface View { missing: number; frames: Seen[]; top: number; height: number; rows: number; scrollHeight: number; threadFrames: number; uncovered: number; uncoveredSample: string }
 
-/** The rows the scroller holds now, and which are in view (runs in the page). */
+/**
+ * The rows the scroller holds now, and which messages' slots are in view (runs in the page).
+ * No named functions inside: tsx's transform would wrap them in a helper the page lacks (`__name`).
+ */
 function view(page: Page): Promise<View> {
   return page.evaluate(() => {
     const sc = document.querySelector<HTMLElement>('[role="main"] .scroller')!;
     const box = sc.getBoundingClientRect();
-    const out = { missing: 0, frames: [] as { id: string; token: string; vis: boolean }[], top: sc.scrollTop, height: sc.clientHeight, rows: 0, scrollHeight: sc.scrollHeight };
+    const out = { missing: 0, frames: [] as { id: string; token: string; vis: boolean }[], top: sc.scrollTop, height: sc.clientHeight, rows: 0, scrollHeight: sc.scrollHeight,
+      threadFrames: sc.querySelectorAll('iframe[data-mantle="thread"]').length, uncovered: 0, uncoveredSample: '' };
+    // Not part of the measure, a check of the contract: the thread frame's box covers the slots in view.
+    const tf = sc.querySelector<HTMLIFrameElement>('iframe[data-mantle="thread"]')?.getBoundingClientRect();
     for (const row of sc.querySelectorAll<HTMLElement>('[role="row"]')) {
       out.rows++;
-      const r = row.getBoundingClientRect();
-      const vis = r.height > 0 && r.bottom > box.top + 1 && r.top < box.bottom - 1;
-      const f = row.querySelector<HTMLIFrameElement>('iframe[data-mantle="message"]');
-      if (f) out.frames.push({ id: f.dataset.mantleId ?? '', token: new URL(f.src).hash.slice(1), vis });
-      else if (vis) out.missing++;
+      const rr = row.getBoundingClientRect();
+      const rowVis = rr.height > 0 && rr.bottom > box.top + 1 && rr.top < box.bottom - 1;
+      const slot = row.querySelector<HTMLElement>('[data-mantle="slot"]');
+      if (slot) {
+        // The slot is where the thread frame draws the message; one not laid out yet counts as its row.
+        const r = slot.getBoundingClientRect();
+        const vis = r.height > 0 ? r.bottom > box.top + 1 && r.top < box.bottom - 1 : rowVis;
+        out.frames.push({ id: slot.dataset.mantleId ?? '', token: slot.dataset.mantleToken ?? '', vis });
+        const covered = !!tf && r.top >= tf.top - 1 && r.bottom <= tf.bottom + 1 && r.left >= tf.left - 1 && r.right <= tf.right + 1;
+        if (vis && r.height > 0 && !covered && !out.uncovered++) {
+          out.uncoveredSample = `slot ${Math.round(r.left)},${Math.round(r.top)}–${Math.round(r.right)},${Math.round(r.bottom)}, frame ${tf ? `${Math.round(tf.left)},${Math.round(tf.top)}–${Math.round(tf.right)},${Math.round(tf.bottom)}` : 'none'}`;
+        }
+      } else if (rowVis) out.missing++;
     }
     return out;
   });
@@ -42,14 +62,18 @@ export interface OpenResult {
   signatures: Record<string, number>;
   longTasks: { start: number; duration: number; mantle: number }[];
   contentScript: { total: number; longestRun: number };
+  /** The most message slots in the page at once (a slot per message the site renders). */
   maxFrames: number;
   maxRows: number;
+  /** The most message articles the thread frame's document held at once, and the most thread frames in the list. */
+  maxArticles: number;
+  maxThreadFrames: number;
   /** After jumping to the middle of the thread: ms until the bubbles in view showed decrypted. */
   jump: number | null;
   threadAt: number;
 }
 
-/** A glance at the chat before switching: time enough for Mantle's spare frames to load. */
+/** A glance at the chat before switching, as a person takes (the page idle meanwhile). */
 export const DWELL_MS = 3_000;
 
 /** `dwellMs`: time spent on the other chat before the click (none: at once, as it loads). */
@@ -66,13 +90,43 @@ export async function openThread(w: World, obs: Observer, c: Conversation, opts:
   await alice.tab.click(`[role="navigation"] a[href*="/t/${THREAD}/"]`);
   const threadAt = (await obs.until('the thread to appear', 30_000, () => obs.marks.slice(since).find((m) => m.kind === 'thread'))).t;
 
-  const shown = new Map<string, { t: number; ok: boolean; signature: string | null }>();
+  type Shown = { t: number; ok: boolean; signature: string | null; state?: string };
+  /** The thread frame's 'shown' marks since the click, by token and by wire id. */
+  const shown = new Map<string, Shown>();
+  const shownById = new Map<string, Shown>();
+  let collected = since;
+  let maxArticles = 0;
   const collect = () => {
-    for (const m of obs.marks.slice(since)) if (m.kind === 'shown') shown.set(m.token!, { t: m.t, ok: !!m.ok, signature: m.signature ?? null });
+    const fresh = obs.marks.slice(collected);
+    collected += fresh.length;
+    for (const m of fresh) {
+      if (m.kind === 'articles') maxArticles = Math.max(maxArticles, m.n ?? 0);
+      if (m.kind !== 'shown') continue;
+      const s = { t: m.t, ok: !!m.ok, signature: m.signature ?? null, state: m.state };
+      if (!shown.has(m.token!)) shown.set(m.token!, s);
+      if (m.id && !shownById.has(m.id)) shownById.set(m.id, s);
+    }
+  };
+  /**
+   * A slot's outcome: the thread frame's article with the slot's token (the contract has them
+   * equal). A slot granted a new token waits for its article under that token, as a bubble's new
+   * frame did; the slots seen waiting while their message was shown under another token are kept
+   * for the notes below.
+   */
+  const retokened = new Map<string, { token: string; at: number; seen: number }>();
+  const outcome = (f: Seen): Shown | undefined => {
+    const s = f.token ? shown.get(f.token) : undefined;
+    if (!s && f.token && shownById.has(f.id)) {
+      const r = retokened.get(`${f.id}:${f.token}`);
+      if (r) r.seen = Date.now();
+      else retokened.set(`${f.id}:${f.token}`, { token: f.token, at: Date.now(), seen: Date.now() });
+    }
+    return s;
   };
   const decryptedIds = new Map<string, { t: number; signature: string | null }>();
   let maxFrames = 0;
   let maxRows = 0;
+  let maxThreadFrames = 0;
   /** Waits until every bubble in view shows its outcome; returns when the last one did. */
   let last: View | undefined;
   const screen = async (what: string, timeout = 30_000) =>
@@ -81,19 +135,22 @@ export async function openThread(w: World, obs: Observer, c: Conversation, opts:
       collect();
       maxFrames = Math.max(maxFrames, v.frames.length);
       maxRows = Math.max(maxRows, v.rows);
+      maxThreadFrames = Math.max(maxThreadFrames, v.threadFrames);
       for (const f of v.frames) {
-        const s = shown.get(f.token);
+        const s = outcome(f);
         if (s?.ok && !decryptedIds.has(f.id)) decryptedIds.set(f.id, { t: s.t, signature: s.signature });
       }
       const vis = v.frames.filter((f) => f.vis);
       // The replica's list can settle with only a spacer in view after a jump (its row heights
       // were estimates): a one-pixel scroll, as a person's wheel would, makes it lay out again.
       if (!vis.length && !v.missing) await pg.evaluate(() => { document.querySelector<HTMLElement>('[role="main"] .scroller')!.scrollTop -= 1; });
-      if (v.missing || !vis.length || !vis.every((f) => shown.has(f.token))) return undefined;
-      return { v, last: Math.max(...vis.map((f) => shown.get(f.token)!.t)), count: vis.length };
+      if (v.missing || !vis.length || !vis.every((f) => outcome(f))) return undefined;
+      return { v, last: Math.max(...vis.map((f) => outcome(f)!.t)), count: vis.length };
     }).catch((e: Error) => {
       const vis = last?.frames.filter((f) => f.vis) ?? [];
-      throw new Error(`${e.message}: ${last?.missing} bubbles in view without a frame, ${vis.filter((f) => !shown.has(f.token)).length}/${vis.length} frames in view not shown yet`);
+      throw new Error(`${e.message}: ${last?.missing} bubbles in view without a slot, ${vis.filter((f) => !f.token).length} slots in view without a token, `
+        + `${vis.filter((f) => !outcome(f)).length}/${vis.length} messages in view not shown yet in the thread frame (${last?.threadFrames ?? 0} thread frames in the list; `
+        + `${shown.size} shown since the click; ${vis.filter((f) => f.token && !outcome(f) && shownById.has(f.id)).map((f) => f.id).join(', ') || 'none'} of them shown under an earlier token)`);
     });
 
   /**
@@ -107,7 +164,7 @@ export async function openThread(w: World, obs: Observer, c: Conversation, opts:
       if (look > 30) throw new Error(`bench: ${what}: the bubbles in view still changed after ${look} looks`);
       await new Promise((res) => setTimeout(res, 300));
       const again = await screen(what);
-      const key = (x: typeof r) => x.v.frames.filter((f) => f.vis).map((f) => f.token).sort().join();
+      const key = (x: typeof r) => x.v.frames.filter((f) => f.vis).map((f) => `${f.id}:${f.token}`).sort().join();
       const same = key(again) === key(r);
       r = { ...again, last: Math.max(r.last, again.last) };
       if (same) return r;
@@ -115,6 +172,9 @@ export async function openThread(w: World, obs: Observer, c: Conversation, opts:
   };
 
   const first = await settled('the bubbles in view to show decrypted');
+  if (first.v.uncovered || first.v.threadFrames !== 1) {
+    console.error(`bench: note: on the first screen, ${first.v.threadFrames} thread frames in the list, ${first.v.uncovered} slots in view outside the thread frame's box (${first.v.uncoveredSample})`);
+  }
   let all: number | null = null;
   if (opts.scrollAll) {
     let v = first.v;
@@ -124,7 +184,8 @@ export async function openThread(w: World, obs: Observer, c: Conversation, opts:
         const missing = c.wire.map((w, i) => ({ i, id: /^MNTL1 M ([0-9a-f]{8})/.exec(w)?.[1] ?? '' })).filter((m) => !decryptedIds.has(m.id));
         const states = missing.slice(0, 5).map((m) => {
           const frames = (last?.frames ?? []).filter((f) => f.id === m.id);
-          return `#${m.i} ${m.id}: ${frames.map((f) => `${f.token} ${shown.has(f.token) ? (shown.get(f.token)!.ok ? 'shown' : 'error') : 'not shown'}`).join(', ') || 'no frame in the last view'}`;
+          const what = (s: Shown | undefined) => (!s ? 'not shown' : s.ok ? 'shown' : `error (${s.state ?? '?'})`);
+          return `#${m.i} ${m.id}: ${frames.map((f) => `slot ${f.token || '(no token)'} ${what(outcome(f))}`).join(', ') || `no slot in the last view; thread frame: ${what(shownById.get(m.id))}`}`;
         });
         throw new Error(`bench: reached the top with ${decryptedIds.size}/${c.wire.length} decrypted; missing ${states.join('; ')}`);
       }
@@ -134,7 +195,7 @@ export async function openThread(w: World, obs: Observer, c: Conversation, opts:
         sc.scrollTop = Math.max(0, sc.scrollTop - Math.floor(sc.clientHeight * 0.85));
       });
       v = (await screen(`screen at ${v.top}px to decrypt`)).v;
-      if (process.env.BENCH_DEBUG) console.error(`screen top=${v.top} frames=${v.frames.length} rows=${v.rows} decrypted=${decryptedIds.size} t=${Date.now()}`);
+      if (process.env.BENCH_DEBUG) console.error(`screen top=${v.top} slots=${v.frames.length} rows=${v.rows} articles=${maxArticles} decrypted=${decryptedIds.size} t=${Date.now()}`);
     }
     all = Math.max(...[...decryptedIds.values()].map((d) => d.t)) - threadAt;
   }
@@ -146,18 +207,28 @@ export async function openThread(w: World, obs: Observer, c: Conversation, opts:
       return performance.timeOrigin + performance.now();
     });
     // Let the list mount the middle rows before asking what is in view.
-    await poll('the middle rows', 10_000, async () => (await view(pg)).frames.some((f) => f.vis && !shown.has(f.token)) || undefined).catch(() => undefined);
+    await poll('the middle rows', 10_000, async () => {
+      const v = await view(pg);
+      collect();
+      return v.frames.some((f) => f.vis && !outcome(f)) || undefined;
+    }).catch(() => undefined);
     jump = (await settled('the middle of the thread to decrypt')).last - at;
   }
   await new Promise((r) => setTimeout(r, 500));
+  collect();
+  if (retokened.size) {
+    // Rows the site mounted again get new slots and tokens, and their articles are opened again.
+    const never = [...retokened].filter(([, r]) => !shown.has(r.token)).map(([k, r]) => `${k.split(':')[0]} (waited ${r.seen - r.at} ms in the bench's looks)`);
+    console.error(`bench: note: ${retokened.size} slots were granted a new token after their message had been shown; ${never.length} never shown under the new one${never.length ? `: ${never.slice(0, 5).join(', ')}` : ''}`);
+  }
   const origin = chromium(alice).extensionOrigin;
   const cs = await profile.stop((url) => url.startsWith(origin) && url.includes('/content/'));
   const long = (await longTasks(pg, clicked)).map((l) => ({ ...l, mantle: Math.round(cs.within(l.start, l.start + l.duration)) }));
   collect();
   const signatures: Record<string, number> = {};
   for (const d of decryptedIds.values()) signatures[d.signature ?? 'none'] = (signatures[d.signature ?? 'none'] ?? 0) + 1;
-  const failed = [...shown.values()].filter((s) => !s.ok).length;
-  if (failed) throw new Error(`bench: ${failed} message frames showed an error state instead of the plaintext`);
+  const failed = [...shown.values()].filter((s) => !s.ok);
+  if (failed.length) throw new Error(`bench: ${failed.length} messages showed an error state in the thread frame instead of the plaintext (${[...new Set(failed.map((s) => s.state))].join(', ')})`);
   return {
     n: c.wire.length,
     visible: first.last - threadAt,
@@ -169,6 +240,8 @@ export async function openThread(w: World, obs: Observer, c: Conversation, opts:
     contentScript: { total: cs.total, longestRun: cs.longestRun },
     maxFrames,
     maxRows,
+    maxArticles,
+    maxThreadFrames,
     jump,
     threadAt,
   };

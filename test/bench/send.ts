@@ -4,8 +4,8 @@
  * put the ciphertext in the site's editor, read it back and pressed the site's Enter.
  *
  * `pauseMs` between messages: a person takes longer than that to write the next one, and by then
- * the bubble of the message just sent has its frame. Sent back to back (no pause), each send
- * competes with the previous message's frame loading in the same two cores; both are reported.
+ * the message just sent shows in the chat's thread frame. Sent back to back (no pause), each send
+ * competes with the previous message being shown, in the same two cores; both are reported.
  */
 import { composer, encryptChat } from '../e2e/mantle';
 import { relay } from '../e2e/harness';

@@ -1,7 +1,8 @@
 /**
  * Bytes of JavaScript from the built Chrome package: what the manifest injects into the page
  * (the content script), and each secure frame's scripts (its HTML's script and modulepreload
- * tags, and every chunk they import, followed transitively).
+ * tags, and every chunk they import, followed transitively): the composer, the thread frame (one
+ * per chat, every decrypted message) and the message frame (left for the anysite tool).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
@@ -37,8 +38,14 @@ export function sizes(root: string): { content: Size; frames: Record<string, Siz
   const content = new Set<string>();
   for (const cs of manifest.content_scripts ?? []) for (const js of cs.js ?? []) withImports(root, js, content);
   const frames: Record<string, Size> = {};
-  for (const name of ['compose', 'message']) {
-    const html = readFileSync(join(root, 'frames', `${name}.html`), 'utf8');
+  // compose: the secure composer; message: the anysite tool's frame per message; thread: one per chat.
+  for (const name of ['compose', 'message', 'thread']) {
+    const page = join(root, 'frames', `${name}.html`);
+    if (!existsSync(page)) {
+      console.error(`bench: note: ${page} is missing (a build from before the ${name} frame?): its size is not measured`);
+      continue;
+    }
+    const html = readFileSync(page, 'utf8');
     const files = new Set<string>();
     for (const m of html.matchAll(/<(?:script[^>]*\ssrc|link[^>]*rel="modulepreload"[^>]*\shref)="([^"]+)"/g)) {
       const src = m[1]!;

@@ -5,9 +5,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { browserName, relay, twoUsers, user, type User } from './harness';
+import { browserName, poll, relay, twoUsers, user, type User } from './harness';
 import { ask, openOptions } from './keys/options';
-import { encryptChat, PASS, sendSecure, unbindAll, withKeys } from './mantle';
+import { articlesIn, encryptChat, messageIn, PASS, sendSecure, unbindAll, withKeys } from './mantle';
 
 function gpg(home: string, args: string[], input?: string | Buffer): string {
   return execFileSync('gpg', ['--homedir', home, '--batch', '--pinentry-mode', 'loopback', '--passphrase', PASS, '--trust-model', 'always', ...args], {
@@ -59,18 +59,27 @@ describe(`${browserName} › GnuPG interoperability`, () => {
     const armored = gpg(home, ['--armor', '--encrypt', '--sign', '--local-user', fprs.get('alice')!, '--recipient', fprs.get('bob')!], secret);
     expect(armored).toMatch(/^-----BEGIN PGP MESSAGE-----/);
     const { site, thread } = bob.current;
-    // In the page's body: a spare frame loaded ahead waits outside it (content/spare.ts).
-    const count = () => bob.tab.evaluate(() => document.body.querySelectorAll('iframe[data-mantle="message"]').length);
+    // Mantle's boxes in the page: one slot per message shown.
+    const count = () => bob.tab.evaluate(() => document.querySelectorAll('div[data-mantle="slot"]').length);
     const before = await count();
     relay().inject(site, thread, 'alice', armored);
-    // Armored blocks carry no wire id: take the newest message frame (the list ends with it).
+    // Armored blocks carry no wire id: take the newest slot (the list ends with it) and its id.
     await expect.poll(count, { timeout: 20_000 }).toBeGreaterThan(before);
-    await bob.tab.evaluate(() => {
-      const all = document.body.querySelectorAll('iframe[data-mantle="message"]');
-      all[all.length - 1]!.setAttribute('data-e2e-newest', '');
+    const slot = () => bob.tab.evaluate(() => {
+      const all = document.querySelectorAll<HTMLElement>('div[data-mantle="slot"]');
+      const s = all[all.length - 1]!;
+      return { id: s.dataset.mantleId ?? '', token: s.dataset.mantleToken ?? '' };
     });
-    const frame = await bob.tab.frame('iframe[data-e2e-newest]');
-    await expect.poll(() => frame.evaluate(() => document.body.innerText), { timeout: 20_000 }).toContain(secret);
-    expect(await frame.evaluate(() => document.querySelector('[data-signature]')?.getAttribute('data-signature'))).toBe('verified');
+    const { id } = await slot();
+    expect(id).toBeTruthy();
+    const { frame, sel } = await messageIn(bob, id);
+    let shown = '';
+    await poll('the armored message decrypted in the thread frame', 20_000, async () => {
+      shown = await frame.evaluate((s) => document.querySelector<HTMLElement>(s)?.innerText ?? '', sel);
+      return shown.includes(secret) || undefined;
+    }).catch(async (e: Error) => {
+      throw new Error(`${e.message}; its article shows ${JSON.stringify(shown)}; its slot ${JSON.stringify(await slot())}; ${await articlesIn(bob)}`);
+    });
+    expect(await frame.evaluate((s) => document.querySelector(s)?.querySelector('[data-signature]')?.getAttribute('data-signature'), sel)).toBe('verified');
   });
 });

@@ -7,7 +7,7 @@ import { withHostile, type HostileFlag } from '../fixtures/hostile/flags';
 import { leaks, type HostileLog } from '../fixtures/hostile/inspect';
 import { browserName, poll, relay, server, twoUsers, user, type Site, type Tab, type User } from './harness';
 import { ask, openOptions, setLocked } from './keys/options';
-import { composer, COMPOSE_FRAME, encryptChat, PASS, seesDecrypted, sendSecure, unbindAll, withKeys } from './mantle';
+import { composer, COMPOSE_FRAME, encryptChat, messageIn, PASS, seesDecrypted, sendSecure, slotOf, THREAD_FRAME, unbindAll, wireIdOf, withKeys } from './mantle';
 
 /** Reopens the user's chat with the replica's hostile page script running before the site's own. */
 async function hostile(u: User, site: Site, flags: HostileFlag[]): Promise<void> {
@@ -61,11 +61,11 @@ describe(`${browserName} › hostile page`, () => {
     const plaintext = 'Nobody but Bob may read this sentence, not even partly.';
     const parts = await sendSecure(alice, plaintext);
     await seesDecrypted(bob, parts[0]!, plaintext);
-    // Select and copy the decrypted text inside Bob's frame.
-    const id = /^MNTL1 M ([0-9a-f]{8})/.exec(parts[0]!.text)![1];
-    const frame = await bob.tab.frame(`iframe[data-mantle="message"][data-mantle-id="${id}"]`);
-    await frame.click('[data-mantle-plaintext]');
-    await frame.evaluate(() => getSelection()!.selectAllChildren(document.querySelector('[data-mantle-plaintext]')!));
+    // Select and copy the decrypted text inside Bob's thread frame.
+    const { frame, sel } = await messageIn(bob, wireIdOf(parts[0]!));
+    const text = `${sel} [data-mantle-plaintext]`;
+    await frame.click(text);
+    await frame.evaluate((s) => getSelection()!.selectAllChildren(document.querySelector(s)!), text);
     await frame.press(browserName === 'firefox' ? 'Control+c' : 'ControlOrMeta+c');
     for (const [who, tab] of [['alice', alice.tab], ['bob', bob.tab]] as const) {
       const log = await dump(tab);
@@ -131,32 +131,89 @@ describe(`${browserName} › hostile page`, () => {
     await other.close();
   });
 
-  test('a message frame loaded ahead takes only the grant Mantle posts into it, not the page\'s', async () => {
+  test('the thread frame takes only the grants Mantle posts, not the forged ones the page posts first; a copy the page loads shows nothing', async () => {
     [alice, bob] = await twoUsers('messenger');
-    // Bob's chat is open and quiet: Mantle loads a spare message frame, outside the page's body.
-    const SPARE = ':root > iframe[data-mantle="message"]';
-    const url = await poll('a spare message frame', 15_000, () => bob.tab.evaluate((sel) => document.querySelector<HTMLIFrameElement>(sel)?.src, SPARE));
-    expect(url).toMatch(/#spare-[0-9a-f]{16}$/);
-    const spare = await bob.tab.frame(SPARE);
-    await poll('the spare to load', 10_000, () => spare.evaluate(() => document.readyState === 'complete' || undefined));
-    // The page posts a forged grant into it, and into a copy of it that it loads itself.
-    await bob.tab.evaluate(({ sel, url }) => {
-      const forged = { mantleGrant: { token: 'a'.repeat(48), secret: 'b'.repeat(48) } };
-      document.querySelector<HTMLIFrameElement>(sel)!.contentWindow!.postMessage(forged, '*');
-      const copy = document.createElement('iframe');
-      copy.id = 'forged-spare';
-      copy.src = url;
-      copy.addEventListener('load', () => copy.contentWindow!.postMessage(forged, '*'));
-      document.body.append(copy);
-    }, { sel: SPARE, url });
+    // Bob's page watches for every token Mantle gives a slot and at once posts a forged grant for
+    // it into the thread frame (to any origin), again when that frame loads: a forged secret for
+    // each message, before Mantle's own secret when the page wins the race.
+    await bob.tab.evaluate(({ thread, slot }) => {
+      const g = globalThis as unknown as { __forged: string[] };
+      g.__forged = [];
+      const hex = () => [...crypto.getRandomValues(new Uint8Array(24))].map((b) => b.toString(16).padStart(2, '0')).join('');
+      const posted = new WeakMap<HTMLIFrameElement, Set<string>>();
+      const forge = (frame: HTMLIFrameElement, force = false) => {
+        const done = posted.get(frame) ?? new Set<string>();
+        posted.set(frame, done);
+        const grants = [...document.querySelectorAll<HTMLElement>(`${slot}[data-mantle-token]`)]
+          .filter((s) => force || !done.has(s.dataset.mantleToken!))
+          .map((s) => [s.dataset.mantleToken!, hex(), s.dataset.mantleId!]);
+        if (!grants.length) return;
+        for (const [token] of grants) done.add(token!);
+        frame.contentWindow?.postMessage({ mantleThread: { grants } }, '*');
+        g.__forged.push(...grants.map(([token]) => token!));
+      };
+      const watched = new WeakSet<HTMLIFrameElement>();
+      const scan = () => {
+        for (const frame of document.querySelectorAll<HTMLIFrameElement>(thread)) {
+          if (!watched.has(frame)) {
+            watched.add(frame);
+            frame.addEventListener('load', () => forge(frame, true));
+          }
+          forge(frame);
+        }
+      };
+      new MutationObserver(scan).observe(document.documentElement, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-mantle-token'] });
+      scan();
+    }, { thread: THREAD_FRAME, slot: 'div[data-mantle="slot"]' });
     await encryptChat(alice, ['Bob Jones']);
-    const plaintext = 'Arriving in a frame that was ready before it came.';
-    const parts = await sendSecure(alice, plaintext);
-    await seesDecrypted(bob, parts[0]!, plaintext);
-    const id = /^MNTL1 M ([0-9a-f]{8})/.exec(parts[0]!.text)![1];
-    expect(await bob.tab.evaluate((id) => document.querySelector<HTMLIFrameElement>(`iframe[data-mantle-id="${id}"]`)!.src, id), 'the spare showed it').toBe(url);
-    const copy = await bob.tab.frame('#forged-spare');
-    expect(await copy.evaluate(() => document.body.innerText.trim())).toBe('');
+    const plaintexts = ['Forged grants first, the real one after: still shown.', 'And the next message too, whatever the page posts.'];
+    const sent = [];
+    for (const p of plaintexts) sent.push((await sendSecure(alice, p))[0]!);
+    for (const [i, p] of sent.entries()) await seesDecrypted(bob, p, plaintexts[i]!);
+    // The page did post its forgeries, for the very tokens Mantle gave these messages.
+    const { forged, tokens } = await bob.tab.evaluate((slots) => ({
+      forged: (globalThis as unknown as { __forged: string[] }).__forged,
+      tokens: slots.map((s) => document.querySelector<HTMLElement>(s)?.dataset.mantleToken ?? ''),
+    }), sent.map((p) => slotOf(wireIdOf(p))));
+    for (const token of tokens) {
+      expect(token).toMatch(/^[0-9a-f]{48}$/);
+      expect(forged, 'the page posted a forged grant for this token').toContain(token);
+    }
+
+    // The page loads a copy of the thread frame itself and posts the real tokens into it, with
+    // forged secrets: it must draw nothing of those messages.
+    const url = await bob.tab.evaluate((sel) => document.querySelector<HTMLIFrameElement>(sel)!.src, THREAD_FRAME);
+    await bob.tab.evaluate(({ url, slot }) => {
+      const hex = () => [...crypto.getRandomValues(new Uint8Array(24))].map((b) => b.toString(16).padStart(2, '0')).join('');
+      const slots = [...document.querySelectorAll<HTMLElement>(`${slot}[data-mantle-token]`)];
+      const copy = document.createElement('iframe');
+      copy.id = 'forged-thread';
+      copy.src = url;
+      copy.style.cssText = 'position:fixed;left:0;top:0;width:600px;height:600px;';
+      copy.addEventListener('load', () => {
+        const grants = slots.map((s) => [s.dataset.mantleToken!, hex(), s.dataset.mantleId!]);
+        const boxes = slots.map((s, i) => [s.dataset.mantleToken!, 0, i * 80, 1]);
+        // Several forged secrets per token, as the frame tries each in turn.
+        for (let i = 0; i < 3; i++) copy.contentWindow!.postMessage({ mantleThread: { grants: i ? grants.map(([t, , id]) => [t, hex(), id]) : grants, boxes } }, '*');
+      });
+      document.body.append(copy);
+    }, { url, slot: 'div[data-mantle="slot"]' });
+    const copy = await bob.tab.frame('#forged-thread', { visible: false }).catch(() => null);
+    if (copy) {
+      // Long enough for the copy to have asked the background about every grant.
+      await new Promise((r) => setTimeout(r, 4_000));
+      const seen = await copy.evaluate((ids) => ({
+        text: document.body?.innerText ?? '',
+        plaintext: document.querySelectorAll('[data-mantle-plaintext]').length,
+        // An article may say it could not open its message; none may show a sender or a text.
+        opened: ids.filter((id) => document.querySelector(`[role="article"][data-mantle-id="${id}"]`)?.querySelector('[data-mantle-plaintext], [data-signature]')),
+      }), sent.map(wireIdOf)).catch(() => ({ text: '', plaintext: 0, opened: [] as string[] }));
+      for (const p of plaintexts) expect(seen.text).not.toContain(p.slice(0, 20));
+      expect(seen.plaintext, 'decrypted text in the page\'s copy').toBe(0);
+      expect(seen.opened, 'messages the page\'s copy opened').toEqual([]);
+    }
+    // Mantle's own thread frame still shows both.
+    for (const [i, p] of sent.entries()) await seesDecrypted(bob, p, plaintexts[i]!);
   });
 
   test('focus stolen right after clicking in, or while the user types, is noticed and shown', async () => {

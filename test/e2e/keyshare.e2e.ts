@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, test } from 'vitest';
 import { browserName, poll, relay, twoUsers, type User } from './harness';
 import { msg, onboard, openOptions, resetProfile } from './keys/options';
-import { composer, expectNoLeak, PASS, seesDecrypted, sendSecure, signatureOf, unbindAll } from './mantle';
+import { composer, expectNoLeak, messageIn, PASS, seesDecrypted, sendSecure, signatureOf, unbindAll } from './mantle';
 
 const NAMES = { alice: 'Alice Smith', bob: 'Bob Jones' } as const;
 
@@ -32,20 +32,27 @@ async function importShared(u: User, wire: string): Promise<void> {
   const known = msg('msgKeyKnown');
   const id = /^MNTL1 K ([0-9a-f]{8}) /.exec(wire)?.[1];
   expect(id, 'a key share in Mantle wire format').toBeTruthy();
-  // Found again on every try: a row the site re-renders gets a new frame.
-  const card = () => u.tab.frame(`iframe[data-mantle="message"][data-mantle-id="${id}"]`);
-  await poll('the key card', 15_000, async () => (await card()).evaluate(() => {
-    const button = document.querySelector<HTMLButtonElement>('[data-state="key"] button');
-    button?.click();
-    return !!button || undefined;
-  }).catch(() => undefined));
+  // Found again on every try: the thread frame is looked up afresh, and the card is the article
+  // that carries the key share's wire id. The user clicks Import with the mouse: over the card,
+  // the pointer is the thread frame's.
+  const card = () => messageIn(u, id!, { timeout: 5_000 });
+  const read = async () => {
+    const found = await card().catch(() => null);
+    return found ? found.frame.evaluate((s) => document.querySelector<HTMLElement>(s)?.innerText ?? '', found.sel).catch(() => '') : '';
+  };
   let shown = '';
-  await poll('the key to be imported', 15_000, async () => {
-    shown = await (await card()).evaluate(() => document.body.innerText).catch(() => '');
-    return shown.includes(known) || undefined;
-  }).catch((e: Error) => {
-    throw new Error(`${e.message}; the card shows ${JSON.stringify(shown)}`);
-  });
+  for (let attempt = 0; ; attempt++) {
+    const { frame, sel } = await poll('the key card with its Import button', 15_000, async () => {
+      const found = await card().catch(() => null);
+      const ready = await found?.frame.evaluate((s) => !!document.querySelector(s)?.querySelector('[data-state="key"] button'), found.sel).catch(() => false);
+      return ready && found ? found : undefined;
+    });
+    await frame.click(`${sel} [data-state="key"] button`);
+    const imported = await poll('the key to be imported', 10_000, async () => ((shown = await read()).includes(known) || undefined)).catch(() => false);
+    if (imported) return;
+    // A row re-rendered under the click: once more, then say what the card shows.
+    if (attempt >= 1) throw new Error(`the key was not imported; the card shows ${JSON.stringify(shown)}`);
+  }
 }
 
 describe(`${browserName} › in-band key sharing`, () => {

@@ -1,12 +1,14 @@
 /**
  * Steps of Mantle's user stories on top of the harness: keys for every user (made through the
  * onboarding page), turning encryption on for a chat in the secure frame, typing there, and
- * reading the decrypted message frames.
+ * reading the decrypted messages in the chat's thread frame.
  */
 import { ask, msg, onboard, openOptions, resetProfile, state, UI_PASS } from './keys/options';
-import { poll, relay, type Scope, type StoredMessage, type User } from './harness';
+import { MESSAGE_LIST, poll, relay, type Scope, type StoredMessage, type User } from './harness';
 
 export const COMPOSE_FRAME = 'iframe[data-mantle="compose"]';
+/** The one frame per open chat, inside the list's scroller, that draws every decrypted message. */
+export const THREAD_FRAME = 'iframe[data-mantle="thread"]';
 export const PASS = UI_PASS;
 const NAMES: Record<string, string> = { alice: 'Alice Smith', bob: 'Bob Jones', carol: 'Carol White' };
 export const email = (u: User) => `${u.name}@example.org`;
@@ -54,6 +56,36 @@ async function intact(users: User[], fprs: Map<string, string>): Promise<boolean
 /** The secure composer of the user's open chat (the document inside Mantle's compose frame). */
 export function composer(u: User): Promise<Scope> {
   return u.tab.frame(COMPOSE_FRAME);
+}
+
+/** The wire id of a Mantle message or key share (the 8 hex digits in `MNTL1 M <id> 001/002 …`). */
+export function wireIdOf(m: { text: string } | string): string {
+  const text = typeof m === 'string' ? m : m.text;
+  const id = /^MNTL1 [MK] ([0-9a-f]{8}) /.exec(text)?.[1];
+  if (!id) throw new Error(`not Mantle wire text: ${text.slice(0, 40)}`);
+  return id;
+}
+
+/** The box the content script reserves in the page, after the hidden ciphertext, for message `id`. */
+export const slotOf = (id: string) => `div[data-mantle="slot"][data-mantle-id="${id}"]`;
+/** Message `id` as the thread frame draws it (inside the thread frame's document). */
+export const articleOf = (id: string) => `[role="article"][data-mantle-id="${id}"]`;
+
+/** The document inside the user's thread frame (it may have no height yet: no slot on the page). */
+export function threadFrame(u: User, timeout = 15_000): Promise<Scope> {
+  return u.tab.frame(THREAD_FRAME, { visible: false, timeout });
+}
+
+/** Where message `id` is shown: the thread frame's document, and the selector of its article there. */
+export async function messageIn(u: User, id: string, opts: { timeout?: number } = {}): Promise<{ frame: Scope; sel: string }> {
+  return { frame: await threadFrame(u, opts.timeout), sel: articleOf(id) };
+}
+
+/** What message `id`'s article shows (its innerText), or '' when there is no such article (or no thread frame). */
+export async function shownFor(u: User, id: string): Promise<string> {
+  const frame = await threadFrame(u, 5_000).catch(() => null);
+  if (!frame) return '';
+  return frame.evaluate((sel) => document.querySelector<HTMLElement>(sel)?.innerText ?? '', articleOf(id)).catch(() => '');
 }
 
 /** Turns encryption on for the open chat, choosing these contacts, from the lock badge. */
@@ -120,25 +152,45 @@ export async function sendSecure(u: User, text: string, how: 'type' | 'paste' = 
   return mine().slice(before);
 }
 
-/** Waits until the message with this wire id shows `text` in its frame; returns the frame's text. */
+/** Waits until the message with this wire id shows `text` in its article; returns the article's text. */
 export async function seesDecrypted(u: User, wire: StoredMessage, text: string, timeout = 20_000): Promise<string> {
-  const id = /^MNTL1 [MK] ([0-9a-f]{8}) /.exec(wire.text)?.[1];
-  if (!id) throw new Error(`not Mantle wire text: ${wire.text.slice(0, 40)}`);
-  const selector = `iframe[data-mantle="message"][data-mantle-id="${id}"]`;
+  const id = wireIdOf(wire);
   let last = '';
   return poll(`${u.name} to see ${JSON.stringify(text)} decrypted`, timeout, async () => {
-    const frame = await u.tab.frame(selector, { timeout: 5_000 }).catch((e: Error) => ((last = String(e.message)), null));
-    const shown = await frame?.evaluate(() => document.body.innerText).catch((e: Error) => ((last = String(e.message)), ''));
-    if (shown !== undefined) last = shown.slice(0, 200);
-    return shown?.includes(text) ? shown : undefined;
+    const frame = await threadFrame(u, 5_000).catch((e: Error) => ((last = `no thread frame: ${e.message}`), null));
+    if (!frame) return undefined;
+    const shown = await frame
+      .evaluate((sel) => document.querySelector<HTMLElement>(sel)?.innerText ?? null, articleOf(id))
+      .catch((e: Error) => ((last = e.message), undefined));
+    if (shown === undefined) return undefined;
+    if (shown === null) {
+      last = `no article for ${id}`;
+      return undefined;
+    }
+    last = shown.slice(0, 200);
+    return shown.includes(text) ? shown : undefined;
   }).catch(async (e: Error) => {
-    throw new Error(`${e.message}; the frame showed: ${JSON.stringify(last)}; the page holds ${await partsOnPage(u, id)}`);
+    throw new Error(`${e.message}; the article showed: ${JSON.stringify(last)}; the page holds ${await partsOnPage(u, id)}; ${await articlesIn(u)}`);
   });
 }
 
-/** What the page holds of a message: which parts' bubbles (and whether Mantle hid them), and its frames. */
-async function partsOnPage(u: User, id: string): Promise<string> {
-  return u.tab.evaluate((id) => {
+/** The thread frame's articles, in its DOM order (for error messages). */
+export async function articlesIn(u: User): Promise<string> {
+  const frame = await threadFrame(u, 2_000).catch(() => null);
+  if (!frame) return 'no thread frame to read';
+  const ids = await frame
+    .evaluate(() => [...document.querySelectorAll<HTMLElement>('[role="article"]')].map((a) => `${a.dataset.mantleId}${a.dataset.token ? '' : ' (no token)'}`))
+    .catch((e: Error) => [`? (${e.message})`]);
+  return `the thread frame holds ${ids.length} article(s) ${JSON.stringify(ids)}`;
+}
+
+/**
+ * What the page holds of a message: which parts' bubbles (and whether Mantle hid them), its slots
+ * (with or without their token), whether the thread frame is there, and how far the list is
+ * scrolled from its end.
+ */
+export async function partsOnPage(u: User, id: string): Promise<string> {
+  return u.tab.evaluate(({ id, list, thread, slot }) => {
     const parts: string[] = [];
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
@@ -147,9 +199,25 @@ async function partsOnPage(u: User, id: string): Promise<string> {
       const el = n.parentElement!;
       parts.push(`${m[1]}${el.closest('[data-mantle-hidden]') ? ' hidden' : ''}`);
     }
-    const frames = [...document.querySelectorAll(`iframe[data-mantle="message"][data-mantle-id="${id}"]`)].map((f) => (f.previousElementSibling?.textContent ?? '').slice(0, 24));
-    return `parts [${parts.join(', ')}] and ${frames.length} frame(s) after ${JSON.stringify(frames)}`;
-  }, id).catch((e: Error) => `? (${e.message})`);
+    const slots = [...document.querySelectorAll<HTMLElement>(slot)].map((s) => {
+      const r = s.getBoundingClientRect();
+      return `${s.dataset.mantleToken ? 'with' : 'without'} token, ${Math.round(r.width)}x${Math.round(r.height)} at y ${Math.round(r.top)}`;
+    });
+    const frames = document.querySelectorAll<HTMLElement>(thread);
+    const f = frames[0];
+    const fr = f?.getBoundingClientRect();
+    const frameSaid = f ? `${frames.length} thread frame(s), the first ${Math.round(fr!.height)} px high at y ${Math.round(fr!.top)}` : 'no thread frame';
+    // The scroller: the nearest one around the thread frame, else the list itself, inside it or around it.
+    const scrolls = (e: HTMLElement) => /auto|scroll/.test(getComputedStyle(e).overflowY);
+    const root = document.querySelector<HTMLElement>(list);
+    let el: HTMLElement | null = f?.parentElement ?? null;
+    while (el && !scrolls(el)) el = el.parentElement;
+    if (!el && root) el = scrolls(root) ? root : [...root.querySelectorAll<HTMLElement>('*')].find(scrolls) ?? null;
+    for (let up = root; !el && up; up = up.parentElement) if (scrolls(up)) el = up;
+    const reverse = el ? getComputedStyle(el).flexDirection === 'column-reverse' : false;
+    const fromEnd = el ? Math.round(reverse ? -el.scrollTop : el.scrollHeight - el.clientHeight - el.scrollTop) : NaN;
+    return `parts [${parts.join(', ')}], ${slots.length} slot(s) ${JSON.stringify(slots)}, ${frameSaid}, the list ${fromEnd} px from its end`;
+  }, { id, list: MESSAGE_LIST[u.current.site], thread: THREAD_FRAME, slot: slotOf(id) }).catch((e: Error) => `? (${e.message})`);
 }
 
 /** Where the relay's record stood when the current send began (other files post plaintext on purpose). */
@@ -173,9 +241,8 @@ export function expectNoLeak(plaintext: string): void {
 
 /** The signature state shown under a decrypted message (verified, unverified, bad, …). */
 export async function signatureOf(u: User, wire: StoredMessage): Promise<string | null> {
-  const id = /^MNTL1 [MK] ([0-9a-f]{8}) /.exec(wire.text)?.[1];
-  const frame = await u.tab.frame(`iframe[data-mantle="message"][data-mantle-id="${id}"]`);
-  return frame.evaluate(() => document.querySelector('[data-signature]')?.getAttribute('data-signature') ?? null);
+  const { frame, sel } = await messageIn(u, wireIdOf(wire));
+  return frame.evaluate((s) => document.querySelector(s)?.querySelector('[data-signature]')?.getAttribute('data-signature') ?? null, sel);
 }
 
 /** The last error the secure composer shows, once it shows one. */

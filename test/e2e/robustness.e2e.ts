@@ -12,7 +12,7 @@ import { loadCorpus } from '../unit/bad/corpus';
 import { mutant } from '../unit/fuzz/mutate';
 import { browserName, MESSAGE_LIST, poll, relay, twoUsers, user, type User } from './harness';
 import { ask, msg, openOptions, setLocked } from './keys/options';
-import { composer, draft, encryptChat, expectNoLeak, paste, seesDecrypted, sendSecure, unbindAll, withKeys } from './mantle';
+import { articleOf, composer, draft, encryptChat, expectNoLeak, messageIn, paste, seesDecrypted, sendSecure, shownFor, slotOf, threadFrame, unbindAll, withKeys } from './mantle';
 import { badKey, frameState, injectParts, pagePwned, publicKeyOf, wireId, type FrameState } from './robustness/bubbles';
 
 const HTML = '<img src=x onerror="globalThis.__pwned=1"><script>globalThis.__pwned=2</script> **bold** [x](javascript:alert(1))';
@@ -29,7 +29,7 @@ function reId(parts: string[], n: number): string[] {
   }));
 }
 
-/** The frames these injected bubbles make: parts group by wire id, damaged ones stand alone. */
+/** The messages these injected bubbles make: parts group by wire id, damaged ones stand alone. */
 function framesFor(batch: string[][]): { ids: Set<string>; singles: Set<string> } {
   const ids = new Set<string>();
   const singles = new Set<string>();
@@ -43,12 +43,12 @@ function framesFor(batch: string[][]): { ids: Set<string>; singles: Set<string> 
 }
 
 /**
- * Every message frame in the page's body (a spare loaded ahead waits outside it): its wire id, and
- * for a lone damaged bubble its text (ids of those change as rows re-render).
+ * Every message slot in the page (one per message Mantle shows): its wire id, and for a lone
+ * damaged bubble its text (ids of those change as rows re-render).
  */
-const framesInDom = (u: User) => u.tab.evaluate(() => [...document.body.querySelectorAll<HTMLIFrameElement>('iframe[data-mantle="message"]')].map((f) => {
-  const id = f.dataset.mantleId ?? '';
-  const bubble = (f.previousElementSibling?.textContent ?? '').replace(/\s+/g, ' ').trim();
+const slotsInDom = (u: User) => u.tab.evaluate(() => [...document.querySelectorAll<HTMLElement>('div[data-mantle="slot"]')].map((s) => {
+  const id = s.dataset.mantleId ?? '';
+  const bubble = (s.previousElementSibling?.textContent ?? '').replace(/\s+/g, ' ').trim();
   return { id, key: id.startsWith('single-') ? `single:${bubble}` : id };
 }));
 
@@ -76,24 +76,24 @@ function scrollList(u: User, to: 'top' | 'down' | 'end'): Promise<boolean> {
 
 /**
  * Walks the chat from its oldest row to its newest (the replicas, like the sites, keep only the
- * rows near the viewport in the DOM) and reads the state of every message frame on the way.
+ * rows near the viewport in the DOM) and reads the state of every message shown on the way.
  */
 async function walkAndRead(u: User, unclear: string[], read = new Map<string, FrameState>()): Promise<Map<string, FrameState>> {
   await scrollList(u, 'top');
   for (let step = 0; step < 400; step++) {
-    // The list re-renders on the next frame and Mantle inserts frames after that: wait for calm.
+    // The list re-renders on the next frame and Mantle inserts slots after that: wait for calm.
     let count = -1;
     for (let i = 0; i < 20; i++) {
       await new Promise((r) => setTimeout(r, 200));
-      const now = (await framesInDom(u)).length;
+      const now = (await slotsInDom(u)).length;
       if (now === count) break;
       count = now;
     }
-    const present = (await framesInDom(u)).filter((f) => !read.has(f.key));
+    const present = (await slotsInDom(u)).filter((f) => !read.has(f.key));
     await Promise.all(present.map(async (f) => {
       const state = await frameState(u, f.id, 20_000).catch((e: Error) => {
-        // A row re-rendered while it was read: its new frame is read on a later step.
-        if (!/no frame|detached/.test(e.message)) unclear.push(e.message.slice(0, 400));
+        // A row re-rendered or scrolled away while it was read: its new slot is read on a later step.
+        if (!/gone \(no slot\)|detached/.test(e.message)) unclear.push(e.message.slice(0, 400));
         return null;
       });
       if (state) read.set(f.key, state);
@@ -161,20 +161,20 @@ describe(`${browserName} › robustness: hostile input in a real chat`, () => {
         for (let up = list; !el && up; up = up.parentElement) if (scrolls(up)) el = up;
         if (el) el.scrollTop = el.scrollHeight;
       }, MESSAGE_LIST.messenger);
-      return (await framesInDom(bob)).some((f) => f.id === last) || undefined;
+      return (await slotsInDom(bob)).some((f) => f.id === last) || undefined;
     });
     const unclear: string[] = [];
     const read = await walkAndRead(bob, unclear);
-    // A row at the edge of the rendered range can miss its frame on one walk; not on two.
+    // A row at the edge of the rendered range can miss its slot on one walk; not on two.
     if ([...want.ids].some((id) => !read.has(id))) await walkAndRead(bob, unclear, read);
     if (unclear.length) console.log(`unclear (${browserName}):\n${unclear.join('\n')}`);
     expect(unclear).toEqual([]);
     const missing = [...want.ids].filter((id) => !read.has(id));
-    expect(missing, 'inputs never shown in a frame').toEqual([]);
+    expect(missing, 'inputs never shown in the thread frame').toEqual([]);
     expect([...read.keys()].filter((k) => k.startsWith('single:')).length).toBeGreaterThanOrEqual(want.singles.size);
     const frames = [...read.values()];
     const states = frames.map((f) => f.state);
-    console.log(`robustness: ${corpus.length} corpus + ${FUZZ_SAMPLE} fuzz inputs → ${frames.length} frames: ${JSON.stringify(Object.fromEntries(states.reduce((m, s) => m.set(s, (m.get(s) ?? 0) + 1), new Map<string, number>())))}`);
+    console.log(`robustness: ${corpus.length} corpus + ${FUZZ_SAMPLE} fuzz inputs → ${frames.length} messages: ${JSON.stringify(Object.fromEntries(states.reduce((m, s) => m.set(s, (m.get(s) ?? 0) + 1), new Map<string, number>())))}`);
     for (const f of frames) {
       expect(f.markup, f.id).toEqual([]);
       // Only the genuine message may read as verified: mutations never forge one.
@@ -222,8 +222,8 @@ describe(`${browserName} › robustness: hostile input in a real chat`, () => {
 });
 
 /**
- * Runs in a secure frame: the port its requests will go over next (after the background stopped
- * and its port closed) never sends its first frame.layout request, as when the worker stops while
+ * Runs in the thread frame: the port its requests will go over next (after the background stopped
+ * and its port closed) never sends its first thread.layout request, as when the worker stops while
  * holding it. The frame learns of that loss only when that port closes too.
  */
 function holdNextLayout(): void {
@@ -238,7 +238,7 @@ function holdNextLayout(): void {
       const port = connect(...a);
       const post = port.postMessage.bind(port);
       port.postMessage = (m: unknown) => {
-        if (!g.__held && (m as { env?: { type?: string } } | null)?.env?.type === 'frame.layout') g.__held = true;
+        if (!g.__held && (m as { env?: { type?: string } } | null)?.env?.type === 'thread.layout') g.__held = true;
         else post(m);
       };
       return port;
@@ -304,8 +304,8 @@ describe(`${browserName} › robustness: faults`, () => {
     const long = `a long message re-rendered over and over (${browserName}) `.repeat(400);
     const parts = await sendSecure(alice, long, 'paste');
     await seesDecrypted(bob, parts[0]!, long.trim().slice(-60), 40_000);
-    // Each new element is a bubble Mantle has not seen: it asks for a frame again, as it must for a
-    // row the site re-rendered. 1,000 times, one per animation frame, like a list stuck re-measuring.
+    // Each new element is a bubble Mantle has not seen: it reserves a slot and shows the message in
+    // it again, as it must for a row the site re-rendered. 1,000 times, one per animation frame, like a list stuck re-measuring.
     const hits = await bob.tab.evaluate(async (id) => {
       let hits = 0;
       for (let i = 0; i < 1000; i++) {
@@ -319,8 +319,8 @@ describe(`${browserName} › robustness: faults`, () => {
     }, wireId(parts[0]!)!);
     expect(hits, 'the page found the bubble to re-render').toBeGreaterThan(900);
     // Rows changed height under the list: the user scrolls back to the newest message, as they
-    // would, once the page has settled there (the last re-render's frame may still be loading and
-    // growing its row: in Firefox under load, after more than a second).
+    // would, once the page has settled there (the last re-render's slot may still be taking its
+    // message's size and growing its row: in Firefox under load, after more than a second).
     await poll('bob\'s list to stay at its newest message', 30_000, async () => {
       await scrollList(bob, 'end');
       await new Promise((r) => setTimeout(r, 1_000));
@@ -332,31 +332,52 @@ describe(`${browserName} › robustness: faults`, () => {
     await seesDecrypted(bob, after[0]!, next.trim().slice(-60), 40_000);
   }, 120_000);
 
-  test('messenger: the frames of rows the site dropped leave session storage; the frame on screen keeps its record', async () => {
+  test('messenger: the records of rows the site dropped leave session storage; the message on screen keeps its record', async () => {
     [alice, bob] = await twoUsers('messenger');
     await encryptChat(alice, ['Bob Jones']);
     const text = `shown again after each re-render (${browserName})`;
     const parts = await sendSecure(alice, text);
     await seesDecrypted(bob, parts[0]!, text);
     const id = wireId(parts[0]!)!;
-    const selector = `iframe[data-mantle="message"][data-mantle-id="${id}"]`;
-    // The site renders the row again 20 times; each time a new frame claims and shows the message.
+    const selector = slotOf(id);
+    // The site renders the row again 20 times; each time the message is shown again in the row's
+    // slot, under a token the thread frame holds (the one it had, or a new one), drawn once.
+    const tokens = new Set<string>();
     for (let i = 0; i < 20; i++) {
       await bob.tab.evaluate((sel) => {
-        const old = document.querySelector<HTMLIFrameElement>(sel)!;
-        (old as unknown as { stale: boolean }).stale = true;
-        const text = old.previousElementSibling!;
+        const slot = document.querySelector<HTMLElement>(sel)!;
+        (slot as unknown as { stale: boolean }).stale = true;
+        const text = slot.previousElementSibling!;
         text.replaceWith(text.cloneNode(true));
       }, selector);
-      await poll('a new frame for the re-rendered row', 10_000, () => bob.tab.evaluate((sel) => {
-        const f = document.querySelectorAll(sel);
-        return (f.length === 1 && !(f[0] as unknown as { stale?: boolean }).stale) || undefined;
-      }, selector));
+      let slots: { token: string; stale: boolean; after: boolean }[] = [];
+      const token = await poll('one slot for the re-rendered row, right after its text, with a token', 10_000, async () => {
+        slots = await bob.tab.evaluate((sel) => [...document.querySelectorAll<HTMLElement>(sel)].map((s) => ({
+          token: s.dataset.mantleToken ?? '',
+          stale: !!(s as unknown as { stale?: boolean }).stale,
+          // The row's text now is the site's new element, hidden, and the slot follows it.
+          after: !!s.previousElementSibling?.hasAttribute('data-mantle-hidden') && s.previousElementSibling.isConnected,
+        })), selector);
+        return (slots.length === 1 && slots[0]!.token && slots[0]!.after && slots[0]!.token) || undefined;
+      }).catch((e: Error) => {
+        throw new Error(`${e.message}: ${JSON.stringify(slots)}`);
+      });
+      tokens.add(token);
+      let drawn: string[] = [];
+      await poll('one article for the message, under its slot\'s token', 10_000, async () => {
+        const { frame, sel } = await messageIn(bob, id);
+        drawn = await frame.evaluate((s) => [...document.querySelectorAll<HTMLElement>(s)].map((a) => a.dataset.token ?? ''), sel);
+        return (drawn.length === 1 && drawn[0] === token) || undefined;
+      }).catch((e: Error) => {
+        throw new Error(`${e.message}: articles under ${JSON.stringify(drawn.map((t) => t.slice(0, 8)))}, the slot's token ${token.slice(0, 8)}`);
+      });
       await seesDecrypted(bob, parts[0]!, text);
     }
+    console.log(`re-rendered rows (${browserName}): 20 re-renders shown under ${tokens.size} token(s)`);
     const options = await openOptions(bob);
     try {
-      // Claimed message frames' records (each holds its message's ciphertext) for this message.
+      // The thread frame's records of the messages it opened (each holds its message's
+      // ciphertext), for this message: one per token it opened it with, while that token's slot is on the page.
       const records = () => options.evaluate(async (id) => {
         const g = globalThis as unknown as { browser?: unknown; chrome?: unknown };
         const api = (g.browser ?? g.chrome) as { storage: { session: { get(k: null): Promise<Record<string, { frame?: { kind: string; wire?: string[] } }>> } } };
@@ -364,19 +385,23 @@ describe(`${browserName} › robustness: faults`, () => {
         return Object.entries(all).filter(([k, v]) => k.startsWith('frame:') && v.frame?.wire?.some((w) => w.startsWith(`MNTL1 M ${id} `))).length;
       }, id);
       let last = -1;
-      await poll('the dropped frames\' records to go', 15_000, async () => ((last = await records()) <= 1 ? true : undefined)).catch((e: Error) => {
-        throw new Error(`${e.message}: ${last} records for 21 frames, 1 on screen`);
+      await poll('the dropped tokens\' records to go', 15_000, async () => ((last = await records()) <= 1 ? true : undefined)).catch((e: Error) => {
+        throw new Error(`${e.message}: ${last} records for ${tokens.size + 1} tokens, 1 on screen`);
       });
-      expect(last, 'the frame on screen keeps its record').toBe(1);
+      expect(last, 'the message on screen keeps its record').toBe(1);
     } finally {
       await options.close();
     }
-    // And the frame on screen still works: it follows a lock (which it must ask the background about).
+    // And the message on screen still works: it follows a lock (which the thread frame must ask
+    // the background about, with the token on record).
     await setLocked(bob, true);
     onTestFinished(() => setLocked(bob, false));
-    const frame = await bob.tab.frame(selector);
-    await poll('the frame on screen to lock', 15_000, () => frame.evaluate(() => (!!document.querySelector('form.unlock') && !document.querySelector('[data-mantle-plaintext]')) || undefined)).catch(async (e: Error) => {
-      throw new Error(`${e.message}; it shows ${JSON.stringify(await frame.evaluate(() => document.body.innerText).catch(String))}`);
+    const { frame, sel } = await messageIn(bob, id);
+    await poll('the message on screen to lock', 15_000, () => frame.evaluate((s) => {
+      const a = document.querySelector(s);
+      return (!!a?.querySelector('form.unlock') && !a.querySelector('[data-mantle-plaintext]')) || undefined;
+    }, sel)).catch(async (e: Error) => {
+      throw new Error(`${e.message}; it shows ${JSON.stringify(await shownFor(bob, id))}`);
     });
     await setLocked(bob, false);
     await seesDecrypted(bob, parts[0]!, text);
@@ -399,29 +424,34 @@ describe(`${browserName} › robustness: faults`, () => {
     await seesDecrypted(bob, parts[0]!, text.trim().slice(-60), 40_000);
   }, 120_000);
 
-  test('messenger: a frame\'s size report lost on its way (the background stopping) is sent again', async () => {
+  test('messenger: the thread frame\'s size report lost on its way (the background stopping) is sent again', async () => {
     [alice, bob] = await twoUsers('messenger');
     await encryptChat(alice, ['Bob Jones']);
     const text = `sized again after a lost report (${browserName}) `.repeat(40);
     const parts = await sendSecure(alice, text);
     await seesDecrypted(bob, parts[0]!, text.trim());
-    const selector = `iframe[data-mantle="message"][data-mantle-id="${wireId(parts[0]!)!}"]`;
-    const frame = await bob.tab.frame(selector);
+    const id = wireId(parts[0]!)!;
+    const frame = await threadFrame(bob);
+    const sel = articleOf(id);
     // What a worker stopped mid-request does: the frame's next size request never gets an answer.
     await frame.evaluate(holdNextLayout);
     await interrupt(bob);
-    // Locked, the frame shows the short unlock form instead of the text: a new size to report.
+    // Locked, the message shows the short unlock form instead of the text: a new size to report.
     await setLocked(bob, true);
     onTestFinished(() => setLocked(bob, false));
-    await frame.waitFor('form.unlock');
+    await frame.waitFor(`${sel} form.unlock`);
     await poll('the size report to be held', 10_000, () => frame.evaluate(() => (globalThis as { __held?: boolean }).__held || undefined));
     // The worker stops before answering it.
     await interrupt(bob);
-    let sizes = { frame: 0, content: 0, held: false };
-    await poll('the frame to take its content\'s new height', 10_000, async () => {
-      const content = await frame.evaluate(() => ({ height: document.querySelector('.wrap')!.getBoundingClientRect().height, held: !!(globalThis as { __held?: boolean }).__held }));
-      const height = await bob.tab.evaluate((sel) => document.querySelector(sel)!.getBoundingClientRect().height, selector);
-      sizes = { frame: height, content: content.height, held: content.held };
+    let sizes = { slot: 0, content: 0, held: false };
+    await poll('the slot to take its message\'s new height', 10_000, async () => {
+      const content = await frame.evaluate((s) => {
+        // The article takes its content's natural height; its slot in the page takes the size it reports.
+        const article = document.querySelector<HTMLElement>(s)!;
+        return { height: article.getBoundingClientRect().height, held: !!(globalThis as { __held?: boolean }).__held };
+      }, sel);
+      const height = await bob.tab.evaluate((s) => document.querySelector(s)!.getBoundingClientRect().height, slotOf(id));
+      sizes = { slot: height, content: content.height, held: content.held };
       return (content.held && Math.abs(height - content.height) <= 2) || undefined;
     }).catch((e: Error) => {
       throw new Error(`${e.message}: ${JSON.stringify(sizes)}`);

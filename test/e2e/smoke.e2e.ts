@@ -49,8 +49,9 @@ describe(`${browserName} › smoke`, () => {
     await poll('"Mantle" in the compose frame', 10_000, async () => (await frame.text('body')).includes('Mantle') || undefined);
   });
 
-  // A document per bubble loads all its requests on one shared main thread (docs/performance.md).
-  test.each(['compose', 'message'])('the %s frame loads one self-contained script', (frame) => {
+  // Every secure frame's document loads its requests on the page's main thread
+  // (docs/performance.md): the list's thread frame, the composer, and the any-site tool's message frame.
+  test.each(['compose', 'message', 'thread'])('the %s frame loads one self-contained script', (frame) => {
     const dir = extensionDir(browserName);
     const html = readFileSync(join(dir, 'frames', `${frame}.html`), 'utf8');
     expect(html).not.toContain('modulepreload');

@@ -32,6 +32,11 @@ export interface Tab extends Scope {
   /** Resolves once the load event fired, unless `wait: false` (extension pages in Firefox). */
   goto(url: string, opts?: { wait?: boolean }): Promise<void>;
   bringToFront(): Promise<void>;
+  /**
+   * A real mouse wheel turn at (x, y) in the tab's viewport (CSS pixels): the pointer moves there
+   * first, and the browser routes the wheel to whatever is hit there, frames included.
+   */
+  wheel(x: number, y: number, deltaY: number): Promise<void>;
   screenshot(path: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -92,6 +97,10 @@ export class PwTab extends PwScope implements Tab {
     await this.page.goto(url, { waitUntil: opts.wait === false ? 'commit' : 'load' });
   }
   async bringToFront(): Promise<void> { await this.page.bringToFront(); }
+  async wheel(x: number, y: number, deltaY: number): Promise<void> {
+    await this.page.mouse.move(x, y);
+    await this.page.mouse.wheel(0, deltaY);
+  }
   async screenshot(path: string): Promise<void> { await this.page.screenshot({ path }); }
   async close(): Promise<void> { await this.page.close(); }
 }
@@ -164,6 +173,10 @@ export class PpTab extends PpScope implements Tab {
     });
   }
   async bringToFront(): Promise<void> { await this.page.bringToFront(); }
+  async wheel(x: number, y: number, deltaY: number): Promise<void> {
+    await this.page.mouse.move(x, y);
+    await this.page.mouse.wheel({ deltaY });
+  }
   async screenshot(path: string): Promise<void> { await this.page.screenshot({ path }); }
   async close(): Promise<void> { await this.page.close(); }
 }

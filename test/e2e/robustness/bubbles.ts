@@ -1,6 +1,7 @@
 /**
- * Reading every Mantle message frame of a chat at once, for the robustness scenarios: which
- * state each shows, and whether anything in it or in the page ran as HTML.
+ * Reading every Mantle message of a chat at once (each an article in the chat's thread frame),
+ * for the robustness scenarios: which state each shows, and whether anything in it or in the
+ * page ran as HTML.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,34 +9,39 @@ import * as openpgp from 'openpgp';
 import { poll, relay, type StoredMessage, type User } from '../harness';
 import { ask, openOptions } from '../keys/options';
 import { REPO } from '../env';
+import { messageIn, slotOf } from '../mantle';
 
 export interface FrameState { id: string; state: string; text: string; markup: string[]; html?: string }
 
 /** Whatever a clear state looks like: a decrypted text with its signature line, or a named state. */
 const CLEAR = '[data-signature], [data-state], .unlock';
 
-/** The state of the message frame for wire id `id`, once it shows a clear one. */
+/**
+ * The state message `id` shows in the thread frame, once it shows a clear one: its article's
+ * state, text and any markup inside its plaintext (the frame's own globals are checked too).
+ */
 export async function frameState(u: User, id: string, timeout = 20_000): Promise<FrameState> {
-  const selector = `iframe[data-mantle="message"][data-mantle-id="${id}"]`;
-  let last = 'no frame';
-  return poll(`${u.name}'s frame for ${id} to show a clear state`, timeout, async () => {
-    const frame = await u.tab.frame(selector, { timeout: 3_000 }).catch(() => null);
-    const got = await frame?.evaluate((clear) => {
-      const el = document.querySelector(clear);
-      if (!el) return (document.body.textContent ?? '').slice(0, 300);
+  let last = 'no thread frame';
+  return poll(`${u.name}'s article for ${id} to show a clear state`, timeout, async () => {
+    const found = await messageIn(u, id, { timeout: 3_000 }).catch(() => null);
+    const got = await found?.frame.evaluate(({ sel, clear }) => {
+      const article = document.querySelector<HTMLElement>(sel);
+      if (!article) return 'no article';
+      const el = article.querySelector(clear);
+      if (!el) return (article.textContent ?? '').slice(0, 300);
       const state = el.getAttribute('data-state') ?? (el.hasAttribute('data-signature') ? `text:${el.getAttribute('data-signature')}${el.hasAttribute('data-sent-by') ? ':other-contact' : ''}` : 'locked');
       // Elements inside the plaintext: only Mantle's own control marks may be there.
-      const markup = [...document.querySelectorAll('[data-mantle-plaintext] *')].filter((e) => !e.classList.contains('control')).map((e) => e.tagName);
+      const markup = [...article.querySelectorAll('[data-mantle-plaintext] *')].filter((e) => !e.classList.contains('control')).map((e) => e.tagName);
       if ((globalThis as { __pwned?: unknown }).__pwned !== undefined) markup.push('__pwned');
-      return { state, text: document.body.innerText, markup, html: document.body.innerHTML.slice(0, 600) };
-    }, CLEAR).catch((e: Error) => e.message);
+      return { state, text: article.innerText, markup, html: article.innerHTML.slice(0, 600) };
+    }, { sel: found.sel, clear: CLEAR }).catch((e: Error) => e.message);
     if (typeof got === 'string') last = got;
     return got && typeof got !== 'string' ? { id, ...got } : undefined;
   }).catch(async (e: Error) => {
     const wire = await u.tab.evaluate((sel) => {
-      const f = document.querySelector(sel);
-      return (f?.previousElementSibling as HTMLElement | null)?.textContent?.slice(0, 120) ?? 'gone';
-    }, selector).catch(() => '?');
+      const slot = document.querySelector(sel);
+      return slot ? (slot.previousElementSibling as HTMLElement | null)?.textContent?.slice(0, 120) ?? '?' : 'gone (no slot)';
+    }, slotOf(id)).catch(() => '?');
     throw new Error(`${e.message}; it showed ${JSON.stringify(last)}; its bubble: ${JSON.stringify(wire)}`);
   });
 }
