@@ -55,12 +55,15 @@ export class ThreadFrame {
     this.clip.style.cssText = 'position:absolute;inset:0;overflow:clip;pointer-events:none;z-index:1;margin:0;padding:0;border:0;';
     let loads = 0;
     el.addEventListener('load', () => {
+      this.loaded = true;
+      // A second load is a new document, which holds none of the messages (their tokens are spent).
       if (++loads > 1) {
-        this.loaded = false;
         this.grants = [];
+        releaseTokens([...this.slots.keys(), ...this.parked]);
+        this.slots.clear();
+        this.parked.clear();
         return onReload();
       }
-      this.loaded = true;
       this.place();
     });
     // The clip takes the rows' box: they must be its containing block.

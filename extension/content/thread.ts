@@ -131,11 +131,9 @@ export class ThreadRenderer {
     return true;
   }
 
-  /** Every message shown on the page asks for a token anew (for a new or reloaded frame). */
+  /** Every message shown on the page asks for a token anew (for a new or reloaded frame, which released the old ones). */
   private renew(chat: Chat | null): void {
     const live = [...this.groups].filter(([, g]) => g.host?.text.isConnected);
-    const stale = live.flatMap(([, g]) => (g.token ? [g.token] : []));
-    if (stale.length) releaseTokens(stale);
     if (live.length && chat) this.request(live, chat);
   }
 

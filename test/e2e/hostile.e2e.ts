@@ -5,7 +5,7 @@ import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { withHostile, type HostileFlag } from '../fixtures/hostile/flags';
 import { leaks, type HostileLog } from '../fixtures/hostile/inspect';
-import { browserName, poll, relay, server, twoUsers, user, type Site, type Tab, type User } from './harness';
+import { browserName, poll, relay, server, twoUsers, user, type Site, type StoredMessage, type Tab, type User } from './harness';
 import { ask, openOptions, setLocked } from './keys/options';
 import { composer, COMPOSE_FRAME, encryptChat, messageIn, PASS, seesDecrypted, sendSecure, slotOf, THREAD_FRAME, unbindAll, wireIdOf, withKeys } from './mantle';
 
@@ -167,7 +167,7 @@ describe(`${browserName} › hostile page`, () => {
     }, { thread: THREAD_FRAME, slot: 'div[data-mantle="slot"]' });
     await encryptChat(alice, ['Bob Jones']);
     const plaintexts = ['Forged grants first, the real one after: still shown.', 'And the next message too, whatever the page posts.'];
-    const sent = [];
+    const sent: StoredMessage[] = [];
     for (const p of plaintexts) sent.push((await sendSecure(alice, p))[0]!);
     for (const [i, p] of sent.entries()) await seesDecrypted(bob, p, plaintexts[i]!);
     // The page did post its forgeries, for the very tokens Mantle gave these messages.
@@ -214,6 +214,27 @@ describe(`${browserName} › hostile page`, () => {
     }
     // Mantle's own thread frame still shows both.
     for (const [i, p] of sent.entries()) await seesDecrypted(bob, p, plaintexts[i]!);
+
+    // The page moves Mantle's frame (its wrapper, to the same place): the frame loads again, a new
+    // document that holds none of the messages, and must be given them all again.
+    const frame = await bob.tab.frame(THREAD_FRAME, { visible: false });
+    await frame.evaluate(() => void ((globalThis as unknown as { __old: boolean }).__old = true));
+    await bob.tab.evaluate((sel) => {
+      const wrapper = document.querySelector<HTMLIFrameElement>(sel)!.parentElement!;
+      wrapper.parentElement!.append(wrapper);
+    }, THREAD_FRAME);
+    let shown: string[] = [];
+    await poll('the moved frame, loaded again, to show both messages', 20_000, async () => {
+      const f = await bob.tab.frame(THREAD_FRAME, { visible: false }).catch(() => null);
+      const now = await f?.evaluate((ids) => {
+        if ((globalThis as unknown as { __old?: boolean }).__old) return null;
+        return ids.map((id) => document.querySelector<HTMLElement>(`[role="article"][data-mantle-id="${id}"] [data-mantle-plaintext]`)?.innerText ?? '');
+      }, sent.map(wireIdOf)).catch(() => null);
+      if (now) shown = now;
+      return (now && plaintexts.every((p, i) => now[i] === p)) || undefined;
+    }).catch((e: Error) => {
+      throw new Error(`${e.message}: it shows ${JSON.stringify(shown)}`);
+    });
   });
 
   test('focus stolen right after clicking in, or while the user types, is noticed and shown', async () => {
