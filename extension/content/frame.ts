@@ -4,7 +4,7 @@
  * the frame needs both to claim. A frame's claim is spent on its first load, so an iframe that
  * the page or the site moves in the DOM reloads refused: the second load calls `onReload`.
  */
-import browser from 'webextension-polyfill';
+import browser from '../lib/browser';
 import type { FrameLayout } from '@src/protocol';
 import { ask } from '../lib/messaging';
 

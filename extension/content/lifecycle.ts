@@ -3,7 +3,7 @@
  * it can no longer reach the background. It must then stop acting at once, remove what it put on
  * the page, and tell the user to reload — never keep a half-working composer around.
  */
-import browser from 'webextension-polyfill';
+import browser from '../lib/browser';
 
 let orphaned = false;
 const cleanups: (() => void)[] = [];

@@ -3,7 +3,8 @@
  * the site adapter, lays Mantle's extension-origin frames over it, and moves ciphertext only.
  * Built as a self-contained IIFE so nothing it loads is exposed to the page as a resource.
  */
-import browser from 'webextension-polyfill';
+import browser from '../lib/browser';
+import type { Runtime } from 'webextension-polyfill';
 import { classifySender, contentAllowedSenders, isEnvelope, type ContentApi, type TabStatus } from '@src/protocol';
 import { adapterFor } from '@src/sites/registry';
 import type { SiteAdapter } from '@src/sites/types';
@@ -49,13 +50,16 @@ function run(adapter: SiteAdapter): void {
     },
   };
 
-  browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => {
-    if (!isEnvelope(message)) return undefined;
+  // Answered through sendResponse, not a returned promise: this is the browser's own API (lib/browser.ts).
+  const onMessage = browser.runtime.onMessage as unknown as { addListener(fn: (m: unknown, s: Runtime.MessageSender, reply: (r: unknown) => void) => boolean): void };
+  onMessage.addListener((message, sender, reply) => {
+    if (!isEnvelope(message)) return false;
     const type = message.type as keyof ContentApi;
     const context = classifySender(sender, { extensionId: browser.runtime.id, extensionOrigin: browser.runtime.getURL('') }, () => false);
-    if (!context || !contentAllowedSenders[type]?.includes(context)) return undefined;
+    if (!context || !contentAllowedSenders[type]?.includes(context)) return false;
     const handler = handlers[type] as (p: unknown) => Promise<unknown>;
-    return handler(message.payload).then(ok, (e: unknown) => fail(e instanceof SendError ? e.code : e instanceof Error ? e.message : 'internal'));
+    handler(message.payload).then(ok, (e: unknown) => fail(e instanceof SendError ? e.code : e instanceof Error ? e.message : 'internal')).then(reply);
+    return true;
   });
 }
 

@@ -1,5 +1,6 @@
 /** Typed wrappers over runtime messaging; every payload goes through the protocol module. */
-import browser from 'webextension-polyfill';
+import browser from './browser';
+import type { Runtime } from 'webextension-polyfill';
 import { isBroadcast, REQUEST_PORT, type BackgroundApi, type Broadcast, type ContentApi, type Envelope, type PortReply, type PortRequest, type Request, type Response } from '@src/protocol';
 
 /** Thrown to callers when the background refuses or fails a request. */
@@ -23,7 +24,7 @@ async function unwrap<T>(p: Promise<unknown>): Promise<T> {
   return reply.value;
 }
 
-interface Connection { port: browser.Runtime.Port; waiting: Map<number, (reply: unknown) => void> }
+interface Connection { port: Runtime.Port; waiting: Map<number, (reply: unknown) => void> }
 let connection: Connection | null = null;
 let nextId = 0;
 
@@ -98,7 +99,7 @@ export function fail(code: string, message?: string): Reply<never> {
 }
 /** Listens to the background's news, and only to its own (no other extension can send here). */
 export function onBroadcast(fn: (news: Broadcast['broadcast']) => void): void {
-  browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => {
+  browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
     if (sender.id === browser.runtime.id && !sender.tab && isBroadcast(message)) fn(message.broadcast);
     return undefined;
   });
