@@ -5,7 +5,7 @@
  * pointer and the wheel reach the site. Only tokens, secrets and boxes go into it; never plaintext
  * out of it.
  */
-import browser from 'webextension-polyfill';
+import browser from '../lib/browser';
 import type { ThreadSize } from '@src/protocol';
 import { postInto, releaseTokens } from './frame';
 import { perFrame } from './lifecycle';
@@ -23,6 +23,8 @@ export interface Slot { el: HTMLElement; id: string; full: number }
 
 export class ThreadFrame {
   readonly el = document.createElement('iframe');
+  /** What scrolls the rows. */
+  readonly scroller: HTMLElement | null;
   /**
    * Exactly the rows' box, and clipping to it: the frame lags the rows by a frame or two, and
    * reaching past their end it lengthened the scroll, so the site's list (following its newest
@@ -70,7 +72,9 @@ export class ThreadFrame {
     const cs = getComputedStyle(rows);
     if (cs.position === 'static') rows.style.position = 'relative';
     // Rows that are the scroller's own children: its box is the viewport, not the rows' (no clip).
-    if (/(auto|scroll)/.test(cs.overflowY)) Object.assign(this.clip.style, { overflow: 'visible', bottom: 'auto', height: '0' });
+    const own = /(auto|scroll)/.test(cs.overflowY);
+    if (own) Object.assign(this.clip.style, { overflow: 'visible', bottom: 'auto', height: '0' });
+    this.scroller = own ? rows : rows.parentElement;
     this.clip.append(el);
     rows.prepend(this.clip);
     this.resized.observe(rows);

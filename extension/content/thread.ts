@@ -8,6 +8,7 @@
 import type { BubbleStyle, ThreadSize } from '@src/protocol';
 import type { MessageView, SiteAdapter } from '@src/sites/types';
 import { ask } from '../lib/messaging';
+import { holdView } from './anchor';
 import { alive, onOrphaned, perFrame } from './lifecycle';
 import { detect, type Detected } from './detect';
 import { plaintextHeight } from './estimate';
@@ -61,7 +62,9 @@ export class ThreadRenderer {
 
   /** `missing`: tokens the frame was shown boxes for but no longer holds (it keeps only so many). */
   layout(sizes: ThreadSize[], missing: string[] = []): boolean {
+    const hold = this.hold();
     const sized = !!this.frame?.layout(sizes);
+    hold();
     for (const [token, height, width] of sizes) {
       const group = this.byToken.get(token);
       if (group?.token === token) group.size = { height, width: width > 0 ? `${Math.min(width, group.full!)}px` : `${group.full}px` };
@@ -88,6 +91,8 @@ export class ThreadRenderer {
     }
     const changed = new Map<string, Group>();
     const messages = this.adapter.messages(list);
+    // Taken before the first change, and only when there is one: it reads the layout.
+    let hold: (() => void) | undefined;
     for (const msg of messages) {
       if (this.seen.has(msg.text)) continue;
       const text = this.adapter.messageText(msg);
@@ -99,6 +104,7 @@ export class ThreadRenderer {
       this.seen.add(msg.text);
       const found = detect(text);
       if (!found) continue;
+      hold ??= this.hold(messages);
       let group = this.groups.get(found.id);
       if (!group) this.groups.set(found.id, (group = { total: found.total, parts: new Map(), host: null, hostIndex: Infinity, gen: 0 }));
       if (!group.parts.has(found.index)) group.fresh = true;
@@ -115,8 +121,17 @@ export class ThreadRenderer {
     // A new frame (the site replaced the list, or the first one) needs every message's token.
     if (messages[0] && this.frameFor(list, messages[0].row)) this.renew(conversation);
     else if (changed.size) this.request([...changed], conversation);
+    hold?.();
     // Rows the site virtualized away took their slots with them.
     this.frame?.changed();
+  }
+
+  /** See anchor.ts: the chat's rows stay put on screen while Mantle resizes bubbles. */
+  private hold(messages?: MessageView[]): () => void {
+    const frame = this.frame;
+    const list = frame?.connected && this.adapter.messageList(document);
+    if (!frame || !list) return () => {};
+    return holdView(frame.scroller, (messages ?? this.adapter.messages(list)).map((m) => m.row));
   }
 
   /** True when the chat's thread frame had to be made (anew when the site replaced the list). */
