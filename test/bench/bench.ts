@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { extensionDir, executable } from '../e2e/env';
 import { floor } from './floor';
 import { measureIncoming } from './incoming';
-import { baselineMemory, memoryOf } from './memory';
+import { baselineMemory, memoryOf, pssMB } from './memory';
 import { Observer } from './observe';
 import { DWELL_MS, openThread, type OpenResult } from './open';
 import { report, type Results } from './report';
@@ -47,6 +47,9 @@ export async function bench(opts: { quick: boolean }): Promise<number> {
   if (decryptFloor.verified !== thread.binaries.length) throw new Error(`bench: the floor verified ${decryptFloor.verified}/${thread.binaries.length}`);
   await raw.close();
 
+  // What Mantle holds before this chat shows anything: its worker, the composer, the chat seen
+  // before (the sends; the profile without Mantle sees it once too, memory.ts).
+  const before = pssMB(session.profile);
   log(`open: ${counts.open} messages, scrolling through all`);
   const open = await openThread(w, obs, thread, { scrollAll: true, jump: false });
   log(`open: in view ${Math.round(open.visible)} ms, all ${Math.round(open.all ?? NaN)} ms (floor ${Math.round(decryptFloor.total)} ms)`);
@@ -70,7 +73,7 @@ export async function bench(opts: { quick: boolean }): Promise<number> {
     counts,
     send: { mantle: send, burst, floor: encryptFloor },
     open: { ...open, floor: decryptFloor.total, floorEach: decryptFloor.each },
-    memory: { mantle: withMantle, without },
+    memory: { mantle: withMantle, without, before },
     incoming,
     reopen: reopen.map((o) => ({ visible: o.visible, count: o.visibleCount })),
     size,

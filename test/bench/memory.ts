@@ -31,26 +31,35 @@ function tree(profile: string): number[] {
   return [...found];
 }
 
-/** MB of PSS over the profile's processes. */
-export function pssMB(profile: string): { mb: number; processes: number } {
+/** What a process is, for the breakdown: the browser, the extension's, page renderers, the GPU, the rest. */
+export type Kind = 'browser' | 'extension' | 'pages' | 'gpu' | 'other';
+
+function kindOf(cmd: string): Kind {
+  const type = /--type=(\S+)/.exec(cmd)?.[1];
+  if (!type) return 'browser';
+  if (type === 'renderer') return cmd.includes('--extension-process') ? 'extension' : 'pages';
+  return type === 'gpu-process' ? 'gpu' : 'other';
+}
+
+/** MB of PSS over the profile's processes, in all and by kind. */
+export function pssMB(profile: string): { mb: number; processes: number; kinds: Record<Kind, number> } {
   let kb = 0;
   const pids = tree(profile);
-  const each: string[] = [];
+  const kinds: Record<Kind, number> = { browser: 0, extension: 0, pages: 0, gpu: 0, other: 0 };
   for (const pid of pids) {
     try {
       const pss = Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
       kb += pss;
       // Chromium rewrites its process title, so read the flags out of the whole command line.
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      const type = /--type=(\S+)/.exec(cmd)?.[1] ?? 'browser';
-      each.push(`${Math.round(pss / 1024)} MB ${type}${cmd.includes('--extension-process') ? ' (extension)' : ''}`);
+      kinds[kindOf(readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' '))] += pss / 1024;
     } catch { /* exited */ }
   }
-  if (process.env.BENCH_DEBUG) console.error(`memory by process: ${each.sort((a, b) => parseInt(b) - parseInt(a)).join('; ')}`);
-  return { mb: kb / 1024, processes: pids.length };
+  return { mb: kb / 1024, processes: pids.length, kinds };
 }
 
 export const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** The profile without Mantle sees the chat once, this long, before the measured open: Mantle's saw it for the sends. */
+export const WARM_MS = 2000;
 
 /**
  * Memory right after the thread was shown, and once it settled (SETTLE_MS later): a scroll through
@@ -58,14 +67,14 @@ export const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * browser collects over the next seconds. The first figure is what the target is checked on; the
  * second says how much of it is held.
  */
-export interface Memory { mb: number; settledMb: number; processes: number }
+export interface Memory { mb: number; settledMb: number; processes: number; kinds: Record<Kind, number> }
 export const SETTLE_MS = 30_000;
 
 export async function memoryOf(profile: string): Promise<Memory> {
   await settle(3000);
-  const { mb, processes } = pssMB(profile);
+  const { mb, processes, kinds } = pssMB(profile);
   await settle(SETTLE_MS - 3000);
-  return { mb, settledMb: pssMB(profile).mb, processes };
+  return { mb, settledMb: pssMB(profile).mb, processes, kinds };
 }
 
 /** The same thread in a Chromium profile without Mantle, opened the same way; its memory. */
@@ -83,9 +92,23 @@ export async function baselineMemory(rows: number): Promise<Memory> {
     // The same tabs as Mantle's profile: a blank one, and the chat.
     const page = context.pages()[0] ?? (await context.newPage());
     const chat = await context.newPage();
+    await chat.goto(s.url('messenger', THREAD, 'alice'));
+    await settle(WARM_MS);
     await chat.goto(s.url('messenger', OTHER_THREAD, 'alice'));
     await chat.locator(`[role="navigation"] a[href*="/t/${THREAD}/"]`).click();
     await chat.waitForFunction((n) => document.querySelectorAll('[role="main"] .msg-text').length >= n, Math.min(rows, 3));
+    // Every message shown once, as in Mantle's profile: up a screen at a time to the first.
+    const deadline = Date.now() + 180_000;
+    for (let still = 0; still < 3;) {
+      if (Date.now() > deadline) throw new Error('bench: the baseline chat never reached its first message');
+      const top = await chat.evaluate(() => {
+        const sc = document.querySelector<HTMLElement>('[role="main"] .scroller')!;
+        sc.scrollTop = Math.max(0, sc.scrollTop - Math.floor(sc.clientHeight * 0.85));
+        return sc.scrollTop;
+      });
+      await settle(50);
+      still = top === 0 ? still + 1 : 0;
+    }
     await page.title();
     return await memoryOf(profile);
   } finally {

@@ -1,5 +1,5 @@
 /** Prints the benchmark's table (stdout), its verdict on each target, and one JSON line. */
-import { SETTLE_MS, type Memory } from './memory';
+import { SETTLE_MS, type Memory, type pssMB } from './memory';
 import { DWELL_MS, type OpenResult } from './open';
 import type { Size } from './size';
 
@@ -8,7 +8,8 @@ export interface Results {
   counts: { send: number; burst: number; open: number; incoming: number; reopen: number; scale: number };
   send: { mantle: number[]; burst: number[]; floor: number[] };
   open: OpenResult & { floor: number; floorEach: number[] };
-  memory: { mantle: Memory; without: Memory };
+  /** `before`: Mantle's profile after the chat was seen once, before the measured open. */
+  memory: { mantle: Memory; without: Memory; before: ReturnType<typeof pssMB> };
   /** ms from each arriving message's bubble to its plaintext. */
   incoming: number[];
   /** The same thread opened again after a while on another chat: ms and bubbles in view, each time. */
@@ -56,7 +57,9 @@ export function summarize(r: Results) {
   const { mantle: m, without: wo } = r.memory;
   const memory = { mantleMB: Math.round(m.mb), withoutMB: Math.round(wo.mb), overheadMB: Math.round(m.mb - wo.mb),
     settledMB: Math.round(m.settledMb), settledWithoutMB: Math.round(wo.settledMb), settledOverheadMB: Math.round(m.settledMb - wo.settledMb),
-    processes: [m.processes, wo.processes] };
+    processes: [m.processes, wo.processes],
+    extensionBeforeMB: Math.round(r.memory.before.kinds.extension), beforeMB: Math.round(r.memory.before.mb),
+    byKind: Object.fromEntries(Object.keys(m.kinds).map((k) => [k, [Math.round(m.kinds[k as keyof typeof m.kinds]), Math.round(wo.kinds[k as keyof typeof m.kinds])]])) };
   const size = { contentScript: r.size.content.bytes, contentScriptGzip: r.size.content.gzip,
     frames: Object.fromEntries(Object.entries(r.size.frames).map(([k, v]) => [k, { bytes: v.bytes, gzip: v.gzip }])) };
   // maxFramesInDom: the most message slots in the page (a frame per bubble before the thread frame);
@@ -93,6 +96,8 @@ export function report(r: Results): void {
     ['main thread: content script', `${s.mainThread.contentScriptMs} ms`, '', `longest run ${s.mainThread.contentScriptLongestRunMs} ms`],
     [`memory, ${s.open.n} shown (PSS)`, `${s.memory.mantleMB} MB`, `${s.memory.withoutMB} MB`, `+${s.memory.overheadMB} MB ≤ 60: ${ok(s.targets.memory)}`],
     [`memory, ${SETTLE_MS / 1000} s later`, `${s.memory.settledMB} MB`, `${s.memory.settledWithoutMB} MB`, `+${s.memory.settledOverheadMB} MB (what is held)`],
+    ['memory by process (MB)', Object.values(s.memory.byKind).map(([a]) => a).join(' / '), Object.values(s.memory.byKind).map(([, b]) => b).join(' / '), Object.keys(s.memory.byKind).join(' / ')],
+    ['memory before the open: all / extension', `${s.memory.beforeMB} / ${s.memory.extensionBeforeMB} MB`, '', 'Mantle\'s profile, after the sends and the floor\'s page'],
     [`incoming message, median / p95 (${s.counts.incoming})`, `${s.incoming.median} / ${s.incoming.p95} ms`, `${s.incoming.floorMs} ms`, 'bubble → plaintext'],
     [`reopen ${s.open.n} after ${DWELL_MS / 1000} s elsewhere, median (${s.counts.reopen})`, `${s.reopen.medianMs} ms`, '', `≤ 300 ms: ${ok(s.targets.reopenVisible)}; ${s.reopen.each.map(([ms, n]) => `${ms} (${n})`).join(', ')}`],
     ['content script JS', `${s.size.contentScript} B`, `gzip ${s.size.contentScriptGzip} B`, `≤ 40 KB: ${ok(s.targets.contentScriptSize)}`],
