@@ -2,23 +2,17 @@
 // frame; the relay (what the platform stores) holds only ciphertext; the other side reads it.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { browserName, MESSAGE_LIST, poll, relay, twoUsers, user, type Site, type StoredMessage, type User } from './harness';
-import * as openpgp from 'openpgp';
-import { encryptMessage } from '../../src/crypto';
-import { encodeWire } from '../../src/wire';
-import { ask, openOptions } from './keys/options';
-import { encryptChat, expectNoLeak, PASS, seesDecrypted, sendSecure, signatureOf, THREAD_FRAME, threadFrame, unbindAll, wireIdOf, withKeys } from './mantle';
-import { injectParts, publicKeyOf } from './robustness/bubbles';
+import { encryptChat, expectNoLeak, seesDecrypted, sendSecure, signatureOf, THREAD_FRAME, threadFrame, unbindAll, wireIdOf, withKeys } from './mantle';
 
 const sites: Site[] = ['messenger', 'instagram', 'whatsapp'];
 
 describe(`${browserName} › encrypted chats`, () => {
   let alice: User;
   let bob: User;
-  let fprs: Map<string, string>;
 
   beforeAll(async () => {
     [alice, bob] = await Promise.all([user('alice'), user('bob')]);
-    fprs = await withKeys([alice, bob]);
+    await withKeys([alice, bob]);
   });
   afterAll(() => unbindAll([alice, bob]));
 
@@ -215,56 +209,6 @@ describe(`${browserName} › encrypted chats`, () => {
       return now !== before ? now : undefined;
     }).catch(() => before);
     expect(after, `the scroller's scrollTop after a wheel up over a message (it was ${before})`).toBeLessThan(before);
-  }, 180_000);
-
-  test('messenger: scrolling up a long chat, what is in view stays put while the rows above are decrypted', async () => {
-    [alice, bob] = await twoUsers('messenger');
-    // Forty messages from alice, as her phone would have sent them: made in Node with her keys.
-    const tab = await openOptions(alice);
-    const { armored } = await ask<{ armored: string }>(tab, 'keys.exportPrivate', { fingerprint: fprs.get('alice') });
-    await tab.close();
-    const priv = await openpgp.decryptKey({ privateKey: await openpgp.readPrivateKey({ armoredKey: armored }), passphrase: PASS });
-    const keys = [priv.toPublic(), await publicKeyOf(bob, fprs.get('bob')!)];
-    const texts = Array.from({ length: 40 }, (_, i) => `old message ${i + 1} of 40 (${browserName})${i % 3 ? '' : ': a longer one, to wrap over a second line in the bubble'}`);
-    const wire: string[] = [];
-    for (const text of texts) wire.push(...encodeWire('msg', await encryptMessage({ text, encryptionKeys: keys, signingKey: priv }), 18_000));
-    const stored = injectParts(bob, 'alice', wire);
-    await bob.open('messenger');
-    await seesDecrypted(bob, stored.at(-1)!, texts.at(-1)!);
-
-    // A wheel's worth up at a time. The site mounts the rows a screen above the view, Mantle
-    // replaces their ciphertext (a few hundred pixels) with the message: the message the reader
-    // was looking at must move exactly as far as the scroll, no further.
-    const moved: string[] = [];
-    for (let step = 0; step < 6; step++) {
-      const at = await bob.tab.evaluate((list) => {
-        const scrolls = (e: HTMLElement) => /auto|scroll/.test(getComputedStyle(e).overflowY);
-        const root = document.querySelector<HTMLElement>(list)!;
-        let sc = scrolls(root) ? root : [...root.querySelectorAll<HTMLElement>('*')].find(scrolls) ?? null;
-        for (let up = root.parentElement; !sc && up; up = up.parentElement) if (scrolls(up)) sc = up;
-        const view = sc!.getBoundingClientRect();
-        const slot = [...document.querySelectorAll<HTMLElement>('div[data-mantle="slot"]')].find((s) => {
-          const r = s.getBoundingClientRect();
-          return r.height > 0 && r.top >= view.top && r.bottom <= view.bottom;
-        });
-        if (!slot) return null;
-        const top = slot.getBoundingClientRect().top;
-        const from = sc!.scrollTop;
-        sc!.scrollTop = from - 300;
-        return { id: slot.dataset.mantleId!, want: top + (from - sc!.scrollTop), scrolled: from - sc!.scrollTop };
-      }, MESSAGE_LIST.messenger);
-      expect(at, 'a message in view').not.toBeNull();
-      if (!at!.scrolled) break;
-      // Until every row the site mounted shows its message at its measured size.
-      await poll('the rows around the view to show their messages', 15_000, () => bob.tab.evaluate(() => {
-        const slots = [...document.querySelectorAll<HTMLElement>('div[data-mantle="slot"]')];
-        return slots.every((s) => s.dataset.mantleToken && s.dataset.mantleHeight) || undefined;
-      }));
-      await new Promise((r) => setTimeout(r, 300));
-      const now = await bob.tab.evaluate((id) => document.querySelector<HTMLElement>(`div[data-mantle="slot"][data-mantle-id="${id}"]`)?.getBoundingClientRect().top ?? null, at!.id);
-      if (now === null || Math.abs(now - at!.want) > 2) moved.push(`step ${step + 1}: ${at!.id} at ${now === null ? 'gone' : Math.round(now)}, not ${Math.round(at!.want)}`);
-    }
-    expect(moved).toEqual([]);
   }, 180_000);
 });
 
