@@ -97,7 +97,7 @@ export function report(r: Results): void {
     [`memory, ${s.open.n} shown (PSS)`, `${s.memory.mantleMB} MB`, `${s.memory.withoutMB} MB`, `+${s.memory.overheadMB} MB ≤ 60: ${ok(s.targets.memory)}`],
     [`memory, ${SETTLE_MS / 1000} s later`, `${s.memory.settledMB} MB`, `${s.memory.settledWithoutMB} MB`, `+${s.memory.settledOverheadMB} MB (what is held)`],
     ['memory by process (MB)', Object.values(s.memory.byKind).map(([a]) => a).join(' / '), Object.values(s.memory.byKind).map(([, b]) => b).join(' / '), Object.keys(s.memory.byKind).join(' / ')],
-    ['memory before the open: all / extension', `${s.memory.beforeMB} / ${s.memory.extensionBeforeMB} MB`, '', 'Mantle\'s profile, after the sends and the floor\'s page'],
+    ['memory before the open: all / extension', `${s.memory.beforeMB} / ${s.memory.extensionBeforeMB} MB`, '', 'Mantle\'s profile, the chat seen once (2 s)'],
     [`incoming message, median / p95 (${s.counts.incoming})`, `${s.incoming.median} / ${s.incoming.p95} ms`, `${s.incoming.floorMs} ms`, 'bubble → plaintext'],
     [`reopen ${s.open.n} after ${DWELL_MS / 1000} s elsewhere, median (${s.counts.reopen})`, `${s.reopen.medianMs} ms`, '', `≤ 300 ms: ${ok(s.targets.reopenVisible)}; ${s.reopen.each.map(([ms, n]) => `${ms} (${n})`).join(', ')}`],
     ['content script JS', `${s.size.contentScript} B`, `gzip ${s.size.contentScriptGzip} B`, `≤ 40 KB: ${ok(s.targets.contentScriptSize)}`],
