@@ -4,13 +4,13 @@ import { execFileSync } from 'node:child_process';
 import { extensionDir, executable } from '../e2e/env';
 import { floor } from './floor';
 import { measureIncoming } from './incoming';
-import { baselineMemory, memoryOf, pssMB, settle, WARM_MS } from './memory';
+import { plainMemory, type Keys } from './memory';
 import { Observer } from './observe';
 import { DWELL_MS, openThread, type OpenResult } from './open';
 import { report, type Results } from './report';
 import { measureSend } from './send';
 import { sizes } from './size';
-import { chromium, conversation, seed, texts, THREAD, world } from './world';
+import { chromium, conversation, PASS, texts, world } from './world';
 
 export async function bench(opts: { quick: boolean }): Promise<number> {
   const counts = opts.quick ? { send: 20, burst: 10, open: 100, incoming: 12, reopen: 3, scale: 1000 } : { send: 200, burst: 50, open: 500, incoming: 30, reopen: 5, scale: 5000 };
@@ -30,20 +30,6 @@ export async function bench(opts: { quick: boolean }): Promise<number> {
   const big = await conversation(w, counts.scale, 'scale');
   const arriving = await conversation(w, counts.incoming, 'incoming');
 
-  // Both profiles see the chat once (WARM_MS) before the measured open, and nothing else has run in
-  // them yet: the memory comparison is of the same history, Mantle's fixed share included.
-  log('warm-up: the chat seen once, at its own address');
-  seed(thread);
-  await w.alice.open('messenger', THREAD);
-  await settle(WARM_MS);
-  const before = pssMB(session.profile);
-  log(`open: ${counts.open} messages, scrolling through all`);
-  const open = await openThread(w, obs, thread, { scrollAll: true, jump: false });
-  log(`open: in view ${Math.round(open.visible)} ms, all ${Math.round(open.all ?? NaN)} ms`);
-  const withMantle = await memoryOf(session.profile);
-  log('memory: the same thread in a profile without Mantle');
-  const without = await baselineMemory(counts.open);
-
   log(`send: ${counts.send} messages through the secure composer, ${PAUSE_MS} ms apart`);
   const sendTexts = texts(counts.send, 'send');
   const send = await measureSend(w, obs, sendTexts, { pauseMs: PAUSE_MS }, log);
@@ -61,6 +47,14 @@ export async function bench(opts: { quick: boolean }): Promise<number> {
   if (decryptFloor.verified !== thread.binaries.length) throw new Error(`bench: the floor verified ${decryptFloor.verified}/${thread.binaries.length}`);
   await raw.close();
 
+  log(`open: ${counts.open} messages, scrolling through all`);
+  const open = await openThread(w, obs, thread, { scrollAll: true, jump: false });
+  log(`open: in view ${Math.round(open.visible)} ms, all ${Math.round(open.all ?? NaN)} ms (floor ${Math.round(decryptFloor.total)} ms)`);
+  log('memory: the same thread in two plain profiles, with Mantle and without');
+  const keys: Keys = { priv: w.me.armoredPriv, pub: w.bob.armoredPub, fingerprint: w.bob.pub.getFingerprint().toUpperCase(), passphrase: PASS };
+  const withMantle = await plainMemory(counts.open, { dir: extensionDir('chromium'), keys });
+  const without = await plainMemory(counts.open);
+
   log(`incoming: ${counts.incoming} messages arriving in the open chat, one at a time`);
   const incoming = await measureIncoming(w, obs, thread, arriving);
 
@@ -77,7 +71,7 @@ export async function bench(opts: { quick: boolean }): Promise<number> {
     counts,
     send: { mantle: send, burst, floor: encryptFloor },
     open: { ...open, floor: decryptFloor.total, floorEach: decryptFloor.each },
-    memory: { mantle: withMantle, without, before },
+    memory: { mantle: withMantle, without },
     incoming,
     reopen: reopen.map((o) => ({ visible: o.visible, count: o.visibleCount })),
     size,

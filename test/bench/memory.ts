@@ -1,13 +1,13 @@
 /**
  * The browser's total memory: the proportional set size (PSS, so shared pages are not counted
- * twice) of every process of one browser profile, from /proc. The baseline is a second Chromium
- * profile without the extension showing the same thread.
+ * twice) of every process of one browser profile, from /proc. Two fresh profiles, one with Mantle
+ * and one without, show the same thread.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium as pw } from 'playwright-core';
+import { chromium as pw, type BrowserContext, type Page } from 'playwright-core';
 import { executable } from '../e2e/env';
 import { server } from '../e2e/harness';
 import { processesUsing } from '../e2e/procs';
@@ -58,7 +58,7 @@ export function pssMB(profile: string): { mb: number; processes: number; kinds: 
 }
 
 export const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
-/** The profile without Mantle sees the chat once, this long, before the measured open: Mantle's saw it for the sends. */
+/** Each profile sees the chat once, this long, before the measured open. */
 export const WARM_MS = 2000;
 
 /**
@@ -77,30 +77,51 @@ export async function memoryOf(profile: string): Promise<Memory> {
   return { mb, settledMb: pssMB(profile).mb, processes, kinds };
 }
 
-/** The same thread in a Chromium profile without Mantle, opened the same way; its memory. */
-export async function baselineMemory(rows: number): Promise<Memory> {
+/** Mantle's keys for its profile: Alice's secret key (unlocked), Bob's public key, verified. */
+export interface Keys { priv: string; pub: string; fingerprint: string; passphrase: string }
+
+/**
+ * The thread in a fresh Chromium profile, with Mantle (`mantle`) or without, seen and opened the
+ * same way in both; its memory, and the profile's just before the open.
+ *
+ * Both profiles are plain: no DevTools session, no observer, no profiler. The timing measures run
+ * in a profile that has those (observe.ts, profile.ts), and they are not Mantle's cost: in it the
+ * same open read ~130 MB more (the browser's process +39, the page's +33), which the profile
+ * without Mantle did not carry.
+ */
+export async function plainMemory(rows: number, mantle?: { dir: string; keys: Keys }): Promise<Memory & { before: ReturnType<typeof pssMB> }> {
   const s = await server();
   const profile = await mkdtemp(join(tmpdir(), 'mantle-bench-plain-'));
+  // Developer mode, as for anyone who loads an unpacked extension (see e2e/browsers/chromium.ts).
+  await mkdir(join(profile, 'Default'), { recursive: true });
+  await writeFile(join(profile, 'Default', 'Preferences'), JSON.stringify({ extensions: { ui: { developer_mode: true } } }));
   const context = await pw.launchPersistentContext(profile, {
     executablePath: executable('chromium'),
     headless: true,
-    args: ['--headless=new', `--host-resolver-rules=${s.resolverRules()}`, '--ignore-certificate-errors', '--no-sandbox', '--disable-gpu',
+    ...(mantle ? { ignoreDefaultArgs: ['--disable-extensions'] } : {}),
+    args: ['--headless=new', ...(mantle ? [`--disable-extensions-except=${mantle.dir}`, `--load-extension=${mantle.dir}`] : []),
+      `--host-resolver-rules=${s.resolverRules()}`, '--ignore-certificate-errors', '--no-sandbox', '--disable-gpu',
       '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'],
     viewport: { width: 1280, height: 800 },
   });
   try {
-    // The same tabs as Mantle's profile: a blank one, and the chat.
+    // The same tabs in both: a blank one, and the chat.
     const page = context.pages()[0] ?? (await context.newPage());
+    if (mantle) await setUp(context, mantle.keys);
     const chat = await context.newPage();
     await chat.goto(s.url('messenger', THREAD, 'alice'));
     await settle(WARM_MS);
+    const before = pssMB(profile);
     await chat.goto(s.url('messenger', OTHER_THREAD, 'alice'));
     await chat.locator(`[role="navigation"] a[href*="/t/${THREAD}/"]`).click();
     await chat.waitForFunction((n) => document.querySelectorAll('[role="main"] .msg-text').length >= n, Math.min(rows, 3));
-    // Every message shown once, as in Mantle's profile: up a screen at a time to the first.
+    // Every message shown once: up a screen at a time to the first. With Mantle, each screen
+    // waits until its messages were handed to the thread frame (a slot with a token each): rows
+    // scrolled past before that would never be decrypted, and cost nothing.
     const deadline = Date.now() + 180_000;
     for (let still = 0; still < 3;) {
-      if (Date.now() > deadline) throw new Error('bench: the baseline chat never reached its first message');
+      if (Date.now() > deadline) throw new Error('bench: the plain profile\'s chat never reached its first message');
+      if (mantle) await chat.waitForFunction(() => [...document.querySelectorAll<HTMLElement>('[data-mantle="slot"]')].every((e) => e.dataset.mantleToken), undefined, { timeout: 30_000 });
       const top = await chat.evaluate(() => {
         const sc = document.querySelector<HTMLElement>('[role="main"] .scroller')!;
         sc.scrollTop = Math.max(0, sc.scrollTop - Math.floor(sc.clientHeight * 0.85));
@@ -110,9 +131,36 @@ export async function baselineMemory(rows: number): Promise<Memory> {
       still = top === 0 ? still + 1 : 0;
     }
     await page.title();
-    return await memoryOf(profile);
+    const m = await memoryOf(profile);
+    if (mantle) await expectDecrypted(chat);
+    return { ...m, before };
   } finally {
     await context.close().catch(() => {});
     await rm(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   }
+}
+
+/** Imports the keys through Mantle's options page, as the options UI would, and closes it. */
+async function setUp(context: BrowserContext, keys: Keys): Promise<void> {
+  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 20_000 }));
+  const options = await context.newPage();
+  await options.goto(`chrome-extension://${new URL(worker.url()).host}/options/index.html`);
+  await options.waitForSelector('main#mantle-options[data-ready="true"]', { state: 'attached' });
+  const ask = async (type: string, payload: unknown) => {
+    const r = (await options.evaluate(([t, p]) => (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }).chrome.runtime.sendMessage({ mantle: 1, type: t, payload: p }),
+      [type, payload] as [string, unknown])) as { ok: boolean; code?: string };
+    if (!r.ok) throw new Error(`bench: ${type} failed in the plain profile: ${r.code}`);
+  };
+  await ask('keys.importPrivate', { input: { text: keys.priv }, passphrase: keys.passphrase });
+  await ask('keys.importPublic', { input: { text: keys.pub } });
+  await ask('keys.setVerified', { fingerprint: keys.fingerprint, verified: true });
+  await ask('keys.unlock', { passphrase: keys.passphrase });
+  await options.close();
+}
+
+/** After the reading: the thread frame shows the first messages decrypted (a figure of a Mantle that failed would be no figure). */
+async function expectDecrypted(chat: Page): Promise<void> {
+  const frame = chat.frames().find((f) => f.url().includes('/frames/thread.html'));
+  const shown = frame ? await frame.evaluate(() => document.querySelectorAll('[data-mantle-plaintext]').length).catch(() => 0) : 0;
+  if (!shown) throw new Error('bench: Mantle\'s plain profile shows no message decrypted');
 }

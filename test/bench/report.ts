@@ -8,8 +8,8 @@ export interface Results {
   counts: { send: number; burst: number; open: number; incoming: number; reopen: number; scale: number };
   send: { mantle: number[]; burst: number[]; floor: number[] };
   open: OpenResult & { floor: number; floorEach: number[] };
-  /** `before`: Mantle's profile after the chat was seen once, before the measured open. */
-  memory: { mantle: Memory; without: Memory; before: ReturnType<typeof pssMB> };
+  /** `mantle.before`: Mantle's profile after the chat was seen once, before the measured open. */
+  memory: { mantle: Memory & { before: ReturnType<typeof pssMB> }; without: Memory };
   /** ms from each arriving message's bubble to its plaintext. */
   incoming: number[];
   /** The same thread opened again after a while on another chat: ms and bubbles in view, each time. */
@@ -58,7 +58,7 @@ export function summarize(r: Results) {
   const memory = { mantleMB: Math.round(m.mb), withoutMB: Math.round(wo.mb), overheadMB: Math.round(m.mb - wo.mb),
     settledMB: Math.round(m.settledMb), settledWithoutMB: Math.round(wo.settledMb), settledOverheadMB: Math.round(m.settledMb - wo.settledMb),
     processes: [m.processes, wo.processes],
-    extensionBeforeMB: Math.round(r.memory.before.kinds.extension), beforeMB: Math.round(r.memory.before.mb),
+    extensionBeforeMB: Math.round(m.before.kinds.extension), beforeMB: Math.round(m.before.mb),
     byKind: Object.fromEntries(Object.keys(m.kinds).map((k) => [k, [Math.round(m.kinds[k as keyof typeof m.kinds]), Math.round(wo.kinds[k as keyof typeof m.kinds])]])) };
   const size = { contentScript: r.size.content.bytes, contentScriptGzip: r.size.content.gzip,
     frames: Object.fromEntries(Object.entries(r.size.frames).map(([k, v]) => [k, { bytes: v.bytes, gzip: v.gzip }])) };
