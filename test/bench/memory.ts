@@ -11,6 +11,8 @@ import { chromium as pw, type BrowserContext, type Page } from 'playwright-core'
 import { executable } from '../e2e/env';
 import { server } from '../e2e/harness';
 import { processesUsing } from '../e2e/procs';
+import { ask } from '../e2e/keys/options';
+import { PwTab } from '../e2e/tab';
 import { OTHER_THREAD, THREAD } from './world';
 
 /** The processes whose command line names the profile, and all their descendants. */
@@ -146,15 +148,11 @@ async function setUp(context: BrowserContext, keys: Keys): Promise<void> {
   const options = await context.newPage();
   await options.goto(`chrome-extension://${new URL(worker.url()).host}/options/index.html`);
   await options.waitForSelector('main#mantle-options[data-ready="true"]', { state: 'attached' });
-  const ask = async (type: string, payload: unknown) => {
-    const r = (await options.evaluate(([t, p]) => (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }).chrome.runtime.sendMessage({ mantle: 1, type: t, payload: p }),
-      [type, payload] as [string, unknown])) as { ok: boolean; code?: string };
-    if (!r.ok) throw new Error(`bench: ${type} failed in the plain profile: ${r.code}`);
-  };
-  await ask('keys.importPrivate', { input: { text: keys.priv }, passphrase: keys.passphrase });
-  await ask('keys.importPublic', { input: { text: keys.pub } });
-  await ask('keys.setVerified', { fingerprint: keys.fingerprint, verified: true });
-  await ask('keys.unlock', { passphrase: keys.passphrase });
+  const tab = new PwTab(options);
+  await ask(tab, 'keys.importPrivate', { input: { text: keys.priv }, passphrase: keys.passphrase });
+  await ask(tab, 'keys.importPublic', { input: { text: keys.pub } });
+  await ask(tab, 'keys.setVerified', { fingerprint: keys.fingerprint, verified: true });
+  await ask(tab, 'keys.unlock', { passphrase: keys.passphrase });
   await options.close();
 }
 
