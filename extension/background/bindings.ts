@@ -19,8 +19,7 @@ export async function getBinding(site: SiteId, id: string): Promise<Binding | nu
 /** Writes are serialised: two frames binding at once must not lose one another's change. */
 export function setBinding(site: SiteId, id: string, binding: Binding): Promise<void> {
   const next = queue.then(async () => {
-    const map = await all();
-    map[chatKey(site, id)] = binding;
+    const map = { ...(await all()), [chatKey(site, id)]: binding };
     await local.set(KEY, map);
   });
   queue = next.catch(() => undefined);
