@@ -43,6 +43,13 @@ export class ThreadRenderer {
   private readonly seen = new WeakSet<HTMLElement>();
   private readonly groups = new Map<string, Group>();
   private readonly byToken = new Map<string, Group>();
+  /**
+   * Groups that hold a row: rows the site unmounts must not stay reachable from here. Every
+   * message of a long chat keeps its group (its token and size, for when its row comes back),
+   * and a group holding its unmounted row held the row's whole subtree: ~7,000 nodes in the page
+   * after scrolling through 500 messages (docs/performance.md, sixteenth round).
+   */
+  private readonly hosting = new Set<Group>();
   private frame: ThreadFrame | null = null;
   private chat = '';
 
@@ -88,6 +95,7 @@ export class ThreadRenderer {
       this.chat = conversation.id;
       this.groups.clear();
       this.byToken.clear();
+      this.hosting.clear();
     }
     const changed = new Map<string, Group>();
     const messages = this.adapter.messages(list);
@@ -113,6 +121,7 @@ export class ThreadRenderer {
         if (group.host?.text.isConnected) this.collapse(group.host);
         group.host = msg;
         group.hostIndex = found.index;
+        this.hosting.add(group);
       } else {
         this.collapse(msg);
       }
@@ -124,6 +133,17 @@ export class ThreadRenderer {
     hold?.();
     // Rows the site virtualized away took their slots with them.
     this.frame?.changed();
+    this.letGo();
+  }
+
+  /** Forgets the rows the site unmounted; a group whose row comes back is given the new one. */
+  private letGo(): void {
+    for (const group of this.hosting) {
+      if (group.host?.text.isConnected) continue;
+      group.host = null;
+      if (!group.slot?.isConnected) group.slot = undefined;
+      this.hosting.delete(group);
+    }
   }
 
   /** See anchor.ts: the chat's rows stay put on screen while Mantle resizes bubbles. */
@@ -220,7 +240,7 @@ export class ThreadRenderer {
         () => {
           // The worker may have been stopping: ask again a few times. Orphaned or refused for
           // good, the slot stays empty.
-          if (attempt >= 3 || !alive() || gen !== group.gen) return;
+          if (attempt >= 3 || !alive() || gen !== group.gen || !group.host?.text.isConnected) return;
           setTimeout(() => this.request([[id, group]], chat, attempt + 1), 300 * (attempt + 1));
         },
       );
