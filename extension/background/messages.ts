@@ -35,6 +35,12 @@ async function knownKeys(): Promise<KnownKey[]> {
   return (await (await keyring()).list()).map((k) => ({ ...k, name: recipientOf(k).name }));
 }
 
+/** The one key a decrypted message's display needs: its signer's (listing them all grew with the keyring). */
+async function signerKeys(fingerprint: string | undefined): Promise<KnownKey[]> {
+  const k = fingerprint ? await (await keyring()).findByFingerprint(fingerprint) : null;
+  return k ? [{ ...k, name: recipientOf(k).name }] : [];
+}
+
 /** Messages are at most 60,000 characters; anything far bigger is hostile (packet floods are slow). */
 const MAX_MESSAGE_BYTES = 1024 * 1024;
 
@@ -53,7 +59,7 @@ async function decrypt(frame: MessageFrame): Promise<Outcome> {
 async function show(o: Outcome, frame: MessageFrame): Promise<Shown> {
   if (o.state !== 'text') return o;
   const binding = await getBinding(frame.site, frame.conversation.id);
-  return present(o, await knownKeys(), { own: frame.own, recipients: binding?.recipients ?? null });
+  return present(o, await signerKeys(o.signer), { own: frame.own, recipients: binding?.recipients ?? null });
 }
 
 /** Only final outcomes are cached: "locked" and "waiting" change as the user acts; keys are cheap. */

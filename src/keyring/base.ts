@@ -60,6 +60,9 @@ export class KeyringBase {
   async findByFingerprint(id: string): Promise<KeyInfo | null> {
     const want = normalizeHex(id);
     const ring = await this.store.load();
+    // A primary fingerprint (a verified signer's, for every message shown) needs no key parsed.
+    const direct = ring.keys.find((k) => k.fingerprint === want);
+    if (direct) return this.info(ring, direct);
     for (const k of ring.keys) {
       const key = await this.read(k.armored);
       const ids = [key, ...key.subkeys].flatMap((s) => [s.getFingerprint().toUpperCase(), s.getKeyID().toHex().toUpperCase()]);

@@ -75,6 +75,7 @@ describe('contacts', () => {
     expect((await h.kr.findByEmail('BOB@example.org')).map((k) => k.fingerprint)).toEqual([fpr(bob.publicKey)]);
     const subkeyId = bob.publicKey.subkeys[0]!.getKeyID().toHex();
     expect((await h.kr.findByFingerprint(subkeyId))?.fingerprint).toBe(fpr(bob.publicKey));
+    expect((await h.kr.findByFingerprint(formatFingerprint(fpr(carol.publicKey)).toLowerCase()))?.email).toBe('carol@example.org');
     expect(await h.kr.findByFingerprint('00'.repeat(20))).toBeNull();
   });
 
