@@ -21,6 +21,16 @@ export function createFrame(kind: 'compose' | 'message', grant: { token: string;
   return frame;
 }
 
+/**
+ * Gives the keyboard back to a secure frame, only when it is elsewhere: Chromium's iframe.focus()
+ * on the frame that already has it passes the focus through the page first, and the composer
+ * takes that blur for a page stealing its keys.
+ */
+export function refocus(frame: HTMLIFrameElement | null | undefined): void {
+  if (!frame || (document.hasFocus() && document.activeElement === frame)) return;
+  frame.focus();
+}
+
 /** Posts into one of Mantle's frames, so that only its extension-origin document receives it. */
 export function postInto(frame: HTMLIFrameElement, data: unknown): void {
   // Chromium serves the frame from a dynamic host (use_dynamic_url) but its document may carry

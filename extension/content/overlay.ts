@@ -7,7 +7,7 @@
 import type { FrameLayout } from '@src/protocol';
 import type { SiteAdapter } from '@src/sites/types';
 import { ask } from '../lib/messaging';
-import { createFrame } from './frame';
+import { createFrame, refocus } from './frame';
 import { onOrphaned, perFrame } from './lifecycle';
 
 type Mode = 'badge' | 'cover' | 'panel';
@@ -46,7 +46,7 @@ export class ComposeOverlay {
   }
 
   focusFrame(): void {
-    this.frame?.focus();
+    refocus(this.frame);
   }
 
   layout(token: string, layout: FrameLayout): boolean {

@@ -62,6 +62,12 @@ export function relay(): TestServer['relay'] {
   return state.serverValue.relay;
 }
 
+/** Every request the test server has answered, oldest first (host, method, path). */
+export function requests(): ReturnType<TestServer['requests']> {
+  if (!state.serverValue) throw new Error('requests(): the server is not started yet');
+  return state.serverValue.requests();
+}
+
 /** The user's browser, launched on first use and reused by every later file. */
 export function user(name: UserName): Promise<User> {
   let u = state.users.get(name);

@@ -4,7 +4,7 @@
  * reading the decrypted messages in the chat's thread frame.
  */
 import { ask, msg, onboard, openOptions, resetProfile, state, UI_PASS } from './keys/options';
-import { MESSAGE_LIST, poll, relay, type Scope, type StoredMessage, type User } from './harness';
+import { MESSAGE_LIST, poll, relay, requests, type Scope, type StoredMessage, type User } from './harness';
 
 export const COMPOSE_FRAME = 'iframe[data-mantle="compose"]';
 /** The one frame per open chat, inside the list's scroller, that draws every decrypted message. */
@@ -128,6 +128,7 @@ export async function sendSecure(u: User, text: string, how: 'type' | 'paste' = 
   const mine = () => relay().stored({ site, thread }).filter((m) => m.from === u.name);
   const before = mine().length;
   sendMark = relay().stored().length;
+  const asked = requests().length;
   const frame = await composer(u);
   if (how === 'type') {
     // Enter sends; a new line is Shift+Enter, as on the sites.
@@ -143,12 +144,18 @@ export async function sendSecure(u: User, text: string, how: 'type' | 'paste' = 
   const first = await poll(`${u.name}'s ciphertext to reach the relay`, 20_000, () => mine()[before]).catch(async (e: Error) => {
     const seen = await frame.evaluate(() => `draft ${JSON.stringify(document.querySelector('textarea')?.value)}; shows ${JSON.stringify(document.body.innerText)}`).catch(() => '');
     const last = relay().stored().slice(-3).map((m) => `${m.site}/${m.thread}/${m.from}: ${m.text.slice(0, 30)}`);
-    throw new Error(`${e.message}; the composer: ${seen}; relay ends with ${JSON.stringify(last)} (waiting on ${site}/${thread})`);
+    // Whether the page posted at all tells a send Mantle never made from a post the relay refused.
+    const posts = requests().slice(asked).filter((r) => r.method === 'POST').map((r) => `${r.host}${r.path}`);
+    throw new Error(`${e.message}; the composer: ${seen}; relay ends with ${JSON.stringify(last)} (waiting on ${site}/${thread}); posts since typing: ${JSON.stringify(posts)}`);
   });
   const total = Number(/^MNTL1 [MK] [0-9a-f]{8} \d{3}\/(\d{3}) /.exec(first.text)?.[1] ?? 1);
   await poll(`all ${total} parts`, 20_000, () => mine().length >= before + total || undefined);
   // The draft is cleared only once everything was sent.
   await poll('the secure composer to clear', 10_000, () => frame.evaluate(() => document.querySelector('textarea')!.value === '') );
+  // Mantle's own send must not look like a page taking the keyboard (it did in Chromium, once
+  // per page, when the content script refocused a frame that still had the focus).
+  const warning = await frame.evaluate(() => document.querySelector('[data-mantle-focus-lost]')?.textContent ?? '');
+  if (warning) throw new Error(`${u.name}'s composer warns after the send: ${warning}`);
   return mine().slice(before);
 }
 

@@ -6,7 +6,7 @@
 import { GENERIC_SITE, type FrameLayout } from '@src/protocol';
 import type { Field } from '@src/anysite/field';
 import { ask } from '../../lib/messaging';
-import { createFrame } from '../frame';
+import { createFrame, refocus } from '../frame';
 import { alive, onOrphaned } from '../lifecycle';
 
 type Mode = 'badge' | 'cover' | 'panel';
@@ -58,7 +58,7 @@ export class FieldComposer {
   }
 
   focusFrame(): void {
-    this.frame?.focus();
+    refocus(this.frame);
   }
 
   get isOpen(): boolean {
