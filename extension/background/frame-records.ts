@@ -27,9 +27,9 @@ const budget = new SizeBudget(MESSAGE_RECORDS_BYTES);
 
 export const frameKey = (tabId: number, frameId: number) => `frame:${tabId}:${frameId}`;
 
-/** A frame's record, marked as just used. */
-export async function recordAt(key: string): Promise<Claimed | undefined> {
-  const claimed = inMemory.get(key) ?? (await session.get<Claimed>(key));
+/** A frame's record, marked as just used. `stored: false`: the caller knows storage has none. */
+export async function recordAt(key: string, { stored = true } = {}): Promise<Claimed | undefined> {
+  const claimed = inMemory.get(key) ?? (stored ? await session.get<Claimed>(key) : undefined);
   if (!claimed) return undefined;
   // An earlier worker's record, in use: newer than the leftovers the sweep will find.
   if (claimed.frame.kind === 'message' && !budget.has(key)) await countAsNewest(key, claimed);

@@ -55,6 +55,11 @@ function ready(content: Promise<Rendered> | undefined): Promise<Rendered | undef
   return Promise.race([content.catch(() => undefined), new Promise<undefined>((r) => setTimeout(r, CONTENT_WAIT_MS))]);
 }
 
+/** Issued by this worker and not yet spent: no frame has a record for it, in memory or storage. */
+export function unspent(token: string): boolean {
+  return issued.has(token);
+}
+
 function randomToken(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(24));
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');

@@ -10,7 +10,7 @@
  */
 import type { ThreadSize } from '@src/protocol';
 import { frameKey, recordAt, record } from './frame-records';
-import { spend } from './frames';
+import { spend, unspent } from './frames';
 import { importSharedKey, openMessage, type MessageFrame } from './messages';
 import { handle, HandlerError, type Caller } from './router';
 import { tellTab } from './tabs';
@@ -36,7 +36,8 @@ handle('thread.open', async ({ token, secret }, caller) => {
   if (typeof secret !== 'string' || !HEX48.test(secret)) return refused;
   const key = keyOf(caller, token);
   // The worker may have stopped after spending the token: the frame holding the secret opens again.
-  const before = await recordAt(key);
+  // A token this worker issued and nobody spent has no record yet: no storage read (issue 7).
+  const before = await recordAt(key, { stored: !unspent(token) });
   const frame = before?.secret === secret ? before.frame : await spend(token, secret, caller.tabId!, 'thread', (f) => record(key, { token, frame: f, secret }));
   if (frame?.kind !== 'message') return refused;
   return { ok: true as const, shown: await openMessage(frame), style: frame.style };

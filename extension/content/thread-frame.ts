@@ -88,7 +88,9 @@ export class ThreadFrame {
   show(token: string, secret: string, slot: Slot): void {
     for (const [t, s] of this.slots) if (s.el === slot.el && t !== token) this.drop(t);
     this.slots.set(token, slot);
-    this.grants.push([token, secret, slot.id]);
+    // Into a loaded frame at once: it opens the message while the box is placed, not after.
+    if (this.loaded) postInto(this.el, { mantleThread: { grants: [[token, secret, slot.id]] } });
+    else this.grants.push([token, secret, slot.id]);
     this.place();
   }
 

@@ -7,6 +7,8 @@ import { beforeEach, describe, expect, test, vi } from 'vitest';
 import type { FrameRequest, ThreadSize } from '@src/protocol';
 
 const stored = new Map<string, unknown>();
+/** Keys read from storage.session, one by one. */
+const reads: string[] = [];
 const handlers = new Map<string, (payload: unknown, caller: unknown) => Promise<unknown>>();
 const told: { tabId: number; sizes: ThreadSize[]; missing?: string[] }[] = [];
 
@@ -15,7 +17,7 @@ vi.mock('webextension-polyfill', () => ({
 }));
 vi.mock('../../../extension/background/store', () => ({
   session: {
-    get: async (k: string) => structuredClone(stored.get(k)),
+    get: async (k: string) => (reads.push(k), structuredClone(stored.get(k))),
     set: async (k: string, v: unknown) => void stored.set(k, structuredClone(v)),
     remove: async (k: string | string[]) => void (Array.isArray(k) ? k : [k]).forEach((x) => stored.delete(x)),
   },
@@ -79,6 +81,17 @@ describe('the thread frame opens a message', () => {
     expect(await open(t, secret)).toMatchObject({ ok: true });
     expect(await open(t, secret, thread(1, 8))).toEqual({ ok: false });
     expect(await open(t, '0'.repeat(48))).toEqual({ ok: false });
+  });
+
+  test('a token this worker issued opens with no storage read for its record; after a restart the record is read', async () => {
+    const { token: t, secret } = await token();
+    reads.length = 0;
+    expect(await open(t, secret)).toMatchObject({ ok: true });
+    // Each read is a round trip that a message waits on while the page scrolls (issue 7).
+    expect(reads).toEqual([]);
+    await load();
+    expect(await open(t, secret)).toMatchObject({ ok: true });
+    expect(reads).toContain(`frame:1:7:${t}`);
   });
 
   test('only the frame that opened a message shows it again, imports its key or sizes its box', async () => {
